@@ -1,0 +1,10 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261126153539_core } from './Migration20261126153539_core';
+
+/**
+ * Every migration, in order. Generated files are committed and never edited after they land;
+ * `npm run migration:create` writes a new one and regenerates this list.
+ */
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261126153539_core', class: Migration20261126153539_core },
+];

@@ -1,0 +1,143 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { OPERATIONS } from './auth/operations';
+import { RequestContext } from './context';
+import { pendingMigrations } from './db/orm';
+import { AppError, ERROR_CODES } from './errors';
+import { buildGraphQLSchema } from './graphql/schema';
+import { REST_ROUTES } from './rest/routes';
+import type { Services } from './services';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+export function createRequestContext(services: Services, request: FastifyRequest): RequestContext {
+  return new RequestContext(services, { requestId: request.id, ip: request.ip, headers: request.headers });
+}
+
+function reasonFor(status: number): string {
+  return Object.values(ERROR_CODES).find((c) => c.status === status)?.reason ?? 'Error';
+}
+
+/** Anything that is not a deliberate error is logged in full and shown as a bare 500. */
+function graphqlErrorPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, logger }) {
+          for (const err of errors) {
+            const original = unwrapResolverError(err);
+            if (!(original instanceof GraphQLError)) {
+              logger.error(`request ${contextValue.requestId}: ${(original as Error)?.stack ?? String(original)}`);
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+export async function buildApp(services: Services): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Keys travel in these headers; they must never reach a log line.
+      redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+    },
+    bodyLimit: BODY_LIMIT,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    trustProxy: false,
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      const { code: _code, ...extra } = err.extensions as Record<string, unknown>;
+      return reply.code(err.status).send({ error: ERROR_CODES[err.code].reason, message: err.message, ...extra });
+    }
+    const status = (err as FastifyError).statusCode;
+    if (status && status >= 400 && status < 500) {
+      // Fastify's own refusals: malformed JSON, oversized body, unsupported media type.
+      return reply.code(status).send({ error: reasonFor(status), message: err.message });
+    }
+    req.log.error({ err }, 'unexpected error');
+    return reply
+      .code(500)
+      .send({ error: 'Internal Server Error', message: 'Unexpected error', request_id: req.id });
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: 'Not Found', message: `Route ${req.method} ${req.url.split('?')[0]} not found` }),
+  );
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    try {
+      const pending = await pendingMigrations(services.orm);
+      if (pending.length) return reply.code(503).send({ status: 'migrating', pending });
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', message: 'database unreachable' });
+    }
+  });
+
+  for (const route of REST_ROUTES) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      handler: async (req, reply) => {
+        const ctx = await createRequestContext(services, req).authorize(OPERATIONS[route.operation]);
+        const body = await route.handle(services, ctx, {
+          body: req.body,
+          params: req.params as Record<string, string>,
+          query: req.query as Record<string, string>,
+        });
+        return reply.code(route.status ?? 200).send(body);
+      },
+    });
+  }
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await buildGraphQLSchema(),
+    introspection: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      graphqlErrorPlugin(),
+      config.production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+    ],
+    formatError: (formatted, error) => {
+      const original = unwrapResolverError(error);
+      if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+      return { message: 'Unexpected error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    },
+  });
+  await apollo.start();
+  app.route({
+    url: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: fastifyApolloHandler(apollo, { context: async (req) => createRequestContext(services, req) }),
+  });
+
+  app.addHook('onClose', async () => {
+    await services.lastUsed.stop();
+  });
+  return app;
+}

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable Tenantry reads, parsed once at start-up.
+ * Defaults are safe for a laptop; production refuses the ones that would be unsafe there.
+ */
+const booleanish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  TENANTRY_DATA_DIR: z.string().min(1).default('./.tenantry'),
+  TENANTRY_ADMIN_KEY: z.string().min(1).optional(),
+  // The word before `_live_` / `_test_` in every key this deployment issues.
+  TENANTRY_KEY_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{0,15}$/, 'must be 1-16 lowercase letters or digits, starting with a letter')
+    .default('rk'),
+  TENANTRY_REGISTRATION: z.enum(['open', 'closed']).default('open'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TENANTRY_LOG_QUERIES: booleanish.default(false),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  production: boolean;
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  adminKey?: string;
+  keyPrefix: string;
+  registration: 'open' | 'closed';
+  logLevel: string;
+  logQueries: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    production: e.NODE_ENV === 'production',
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.TENANTRY_DATA_DIR),
+    adminKey: e.TENANTRY_ADMIN_KEY,
+    keyPrefix: e.TENANTRY_KEY_PREFIX,
+    registration: e.TENANTRY_REGISTRATION,
+    logLevel: e.LOG_LEVEL,
+    logQueries: e.TENANTRY_LOG_QUERIES,
+  };
+}

@@ -1,0 +1,122 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Access } from './auth/operations';
+import { missingScopeFor } from './auth/scopes';
+import { AppError, badInput, forbidden, missingScope, unauthenticated } from './errors';
+import type { Services } from './services';
+
+/** Who is calling: an authenticated key, resolved once per request. */
+export interface Principal {
+  keyId: string;
+  /** The key's own tenant; null for an operator key. */
+  keyTenantId: string | null;
+  scopes: readonly string[];
+  environment: 'live' | 'test';
+  operator: boolean;
+}
+
+/** What services receive: the request's EntityManager and the caller, already authorized. */
+export interface ServiceContext {
+  em: EntityManager;
+  requestId: string;
+  principal: Principal | null;
+  /** The tenant being acted on: the key's own, or for operators the one named by X-Tenant-ID. */
+  tenantId: string | null;
+}
+
+export interface RequestInfo {
+  requestId: string;
+  ip: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function header(headers: RequestInfo['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The key presented as `Authorization: Bearer <key>` or `X-API-Key: <key>`, if any. */
+export function presentedKey(headers: RequestInfo['headers']): string | undefined {
+  const auth = header(headers, 'authorization');
+  if (auth !== undefined) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    return m ? m[1] : '';
+  }
+  const key = header(headers, 'x-api-key');
+  return key === undefined ? undefined : key.trim();
+}
+
+/**
+ * One request context for both doors: GraphQL and REST create it the same way, authenticate the
+ * same way and hand services the same ServiceContext.
+ */
+export class RequestContext {
+  readonly em: EntityManager;
+  private principalPromise?: Promise<Principal | null>;
+
+  constructor(
+    readonly services: Services,
+    readonly info: RequestInfo,
+  ) {
+    this.em = services.orm.em.fork() as EntityManager;
+  }
+
+  get requestId(): string {
+    return this.info.requestId;
+  }
+
+  /** The caller's key, verified once; null when none was presented. A bad key is a 401. */
+  principal(): Promise<Principal | null> {
+    this.principalPromise ??= (async () => {
+      const key = presentedKey(this.info.headers);
+      if (key === undefined) return null;
+      return this.services.apiKeys.authenticate(key);
+    })();
+    return this.principalPromise;
+  }
+
+  /** Checks `access` and returns the context a service needs, or throws 401/403/400. */
+  async authorize(access: Access): Promise<ServiceContext> {
+    const principal = await this.principal();
+    if (!('public' in access)) {
+      if (!principal) throw unauthenticated();
+      const missing = missingScopeFor(principal.scopes, access.scopes);
+      if (missing) throw missingScope(missing);
+    }
+    // Open operations are open to anyone; a key, if presented, must still be valid.
+    return this.serviceContext();
+  }
+
+  /**
+   * The caller's identity for services, without a scope check: GraphQL resolvers use it after
+   * the schema's scope directive has authorized the field.
+   */
+  async serviceContext(): Promise<ServiceContext> {
+    const principal = await this.principal();
+    const tenantId = principal ? this.actingTenant(principal) : null;
+    return { em: this.em, requestId: this.requestId, principal, tenantId };
+  }
+
+  private actingTenant(principal: Principal): string | null {
+    const named = header(this.info.headers, 'x-tenant-id')?.trim();
+    if (named === undefined || named === '') return principal.keyTenantId;
+    if (principal.operator) {
+      if (!UUID.test(named)) throw badInput([{ field: 'X-Tenant-ID', message: 'must be a tenant id (UUID)' }]);
+      return named.toLowerCase();
+    }
+    // A tenant key naming another tenant learns nothing about it: same answer whether it exists or not.
+    if (named.toLowerCase() !== principal.keyTenantId) {
+      throw forbidden("X-Tenant-ID does not match the API key's tenant");
+    }
+    return principal.keyTenantId;
+  }
+}
+
+/** For operations on "the current tenant": operators must say which one. */
+export function requireTenant(ctx: ServiceContext): string {
+  if (ctx.tenantId) return ctx.tenantId;
+  throw new AppError('BAD_USER_INPUT', 'Platform keys must name a tenant with the X-Tenant-ID header', {
+    field: 'X-Tenant-ID',
+  });
+}

@@ -1,0 +1,5 @@
+import { ApiKey } from '../modules/api-keys/api-key.entity';
+import { Tenant } from '../modules/tenants/tenant.entity';
+
+/** Every entity, listed explicitly: no folder scanning, so builds and tests see the same set. */
+export const ENTITIES = [Tenant, ApiKey];

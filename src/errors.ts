@@ -1,0 +1,64 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The one table that maps an error code to its HTTP status and reason phrase.
+ * GraphQL shows the code in `extensions.code`; REST answers `{error, message}` with the status.
+ */
+export const ERROR_CODES = {
+  BAD_USER_INPUT: { status: 400, reason: 'Bad Request' },
+  UNAUTHENTICATED: { status: 401, reason: 'Unauthorized' },
+  FORBIDDEN: { status: 403, reason: 'Forbidden' },
+  NOT_FOUND: { status: 404, reason: 'Not Found' },
+  CONFLICT: { status: 409, reason: 'Conflict' },
+  PAYLOAD_TOO_LARGE: { status: 413, reason: 'Payload Too Large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, reason: 'Unsupported Media Type' },
+  RATE_LIMITED: { status: 429, reason: 'Too Many Requests' },
+  INTERNAL_SERVER_ERROR: { status: 500, reason: 'Internal Server Error' },
+  SERVICE_UNAVAILABLE: { status: 503, reason: 'Service Unavailable' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class AppError extends GraphQLError {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+  }
+}
+
+export const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Missing or invalid API key');
+
+export const forbidden = (message: string) => new AppError('FORBIDDEN', message);
+
+export const missingScope = (scope: string) =>
+  new AppError('FORBIDDEN', `API key lacks required scope: ${scope}`, { requiredScope: scope });
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+
+export const conflict = (message: string, field?: string) =>
+  new AppError('CONFLICT', message, field ? { field } : {});
+
+/** Bad input naming every offending field; the first one leads the message. */
+export function badInput(problems: FieldProblem[]): AppError {
+  const [first] = problems;
+  const message = problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; ');
+  return new AppError('BAD_USER_INPUT', message, { field: first?.field, problems });
+}
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint?: string; name?: string } | null;
+  if (!e) return false;
+  const pgCode = e.code === '23505';
+  const orm = e.name === 'UniqueConstraintViolationException';
+  if (!pgCode && !orm) return false;
+  return constraint ? String((err as Error).message ?? '').includes(constraint) || e.constraint === constraint : true;
+}

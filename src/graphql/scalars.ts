@@ -1,0 +1,13 @@
+import { GraphQLScalarType } from 'graphql';
+
+/** Type-graphql input objects arrive as class instances; services validate plain data. */
+export function toPlain<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map(toPlain) as T;
+  if (value instanceof GraphQLScalarType) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v !== undefined) out[k] = toPlain(v);
+  }
+  return out as T;
+}

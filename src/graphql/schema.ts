@@ -1,0 +1,26 @@
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { ApiKeyResolver } from '../modules/api-keys/api-key.resolver';
+import { TenantResolver } from '../modules/tenants/tenant.resolver';
+import { enforceScopeDirectives, publicDirective, requiresScopesDirective } from './scope-directives';
+
+export const RESOLVERS = [TenantResolver, ApiKeyResolver] as const;
+
+let cached: Promise<GraphQLSchema> | undefined;
+
+/** The executable schema: type-graphql's, with scope directives enforced. Built once per process. */
+export function buildGraphQLSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({
+    resolvers: [...RESOLVERS],
+    directives: [requiresScopesDirective, publicDirective],
+    // Services validate input (one rule for both doors); class-validator is not used.
+    validate: false,
+  }).then(enforceScopeDirectives);
+  return cached;
+}
+
+/** The committed `schema.graphql`: sorted, with directives (type-graphql's own printer drops them). */
+export function printSchemaFile(schema: GraphQLSchema): string {
+  return printSchemaWithDirectives(lexicographicSortSchema(schema)) + '\n';
+}

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { buildApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './database';
+import { initOrm, migrate } from './db/orm';
+import { createServices } from './services';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const say = (line: string) => process.stdout.write(line + '\n');
+
+  const db = await openDatabase(config, () => {});
+  say(db.embedded ? `Embedded PostgreSQL running, data in ${config.dataDir}` : 'Using DATABASE_URL');
+  const orm = await initOrm({ url: db.url });
+  const applied = await migrate(orm);
+  if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
+
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  const services = createServices(orm, config, (err) => app?.log.error({ err }, 'background write failed'));
+  const firstKey = await services.apiKeys.ensurePlatformKey();
+  app = await buildApp(services);
+  services.lastUsed.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app?.log.info(`${signal}: shutting down`);
+    // Order matters: stop taking requests and drain, flush batched writes, then the database.
+    await app?.close().catch(() => {});
+    await orm.close().catch(() => {});
+    await db.embedded?.stop().catch(() => {});
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const base = `http://${shown}:${(app.server.address() as { port: number }).port}`;
+  say(`Tenantry ${config.env} server listening`);
+  say(`GraphQL: ${base}/graphql${config.production ? '' : ' (Apollo Sandbox in a browser)'}`);
+  say(`REST:    ${base}/api/v1`);
+  if (firstKey) {
+    say('This is the first start: keep this operator key now, it will not be shown again.');
+    say(`Platform admin key: ${firstKey}`);
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) process.stderr.write(err.message + '\n');
+  else process.stderr.write(`Tenantry failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+
+/**
+ * Records when keys were last used without writing on the request path: uses are collected in
+ * memory and written in one statement every few seconds and on shutdown. A crash loses at most
+ * one interval of last-used times, never anything else.
+ */
+export class LastUsedRecorder {
+  private pending = new Map<string, Date>();
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  mark(keyId: string, at = new Date()): void {
+    this.pending.set(keyId, at);
+  }
+
+  start(intervalMs = 5000): void {
+    this.timer ??= setInterval(() => void this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending];
+    this.pending = new Map();
+    const ids = batch.map(([id]) => id);
+    const times = batch.map(([, at]) => at.toISOString());
+    try {
+      await this.orm.em.getConnection().execute(
+        `update api_keys k set last_used_at = v.at
+           from unnest(?::uuid[], ?::timestamptz[]) as v(id, at)
+          where k.id = v.id and (k.last_used_at is null or k.last_used_at < v.at)`,
+        [ids, times],
+      );
+    } catch (err) {
+      // Keep the newest time for the next attempt rather than dropping it.
+      for (const [id, at] of batch) if (!this.pending.has(id)) this.pending.set(id, new Date(at));
+      this.onError(err);
+    }
+  }
+}

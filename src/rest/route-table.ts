@@ -1,0 +1,54 @@
+import type { OperationName } from '../auth/operations';
+import type { ServiceContext } from '../context';
+import { badInput } from '../errors';
+import type { Services } from '../services';
+
+export interface RestRequest {
+  body: unknown;
+  params: Record<string, string>;
+  query: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * One line of the REST compatibility layer: where a documented path lives, which operation it
+ * is (and so which scopes it needs), and how the document shapes its answer.
+ */
+export interface RestRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  operation: OperationName;
+  status?: number;
+  /** The reference document the path and shape come from. */
+  source: string;
+  handle: (services: Services, ctx: ServiceContext, req: RestRequest) => Promise<unknown>;
+}
+
+/**
+ * Maps a JSON body's documented field names onto a service's input. Unknown fields are refused
+ * by name rather than silently dropped, so a typo never looks like success.
+ */
+export function mapBody(body: unknown, fields: Record<string, string>): Record<string, unknown> {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw badInput([{ field: 'body', message: 'must be a JSON object' }]);
+  }
+  const out: Record<string, unknown> = {};
+  const unknown = Object.keys(body).filter((k) => !(k in fields));
+  if (unknown.length) throw badInput(unknown.map((k) => ({ field: k, message: 'is not a known field' })));
+  for (const [wire, value] of Object.entries(body)) {
+    const target = fields[wire];
+    if (target in out && value !== undefined) {
+      throw badInput([{ field: wire, message: `duplicates another spelling of ${target}` }]);
+    }
+    out[target] = value;
+  }
+  return out;
+}
+
+export const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+export function queryFlag(value: string | string[] | undefined, name: string): boolean {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true' || v === '1') return true;
+  throw badInput([{ field: name, message: 'must be true or false' }]);
+}

@@ -1,0 +1,6 @@
+import { apiKeyRoutes } from '../modules/api-keys/api-key.routes';
+import { tenantRoutes } from '../modules/tenants/tenant.routes';
+import type { RestRoute } from './route-table';
+
+/** The whole REST compatibility layer; README's route table is this list. */
+export const REST_ROUTES: RestRoute[] = [...tenantRoutes, ...apiKeyRoutes];

@@ -1,0 +1,21 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config';
+import { ApiKeyService } from './modules/api-keys/api-key.service';
+import { LastUsedRecorder } from './modules/api-keys/last-used';
+import { TenantService } from './modules/tenants/tenant.service';
+
+/** The service singletons; each takes a ServiceContext per call and holds no request state. */
+export interface Services {
+  orm: MikroORM;
+  config: Config;
+  lastUsed: LastUsedRecorder;
+  apiKeys: ApiKeyService;
+  tenants: TenantService;
+}
+
+export function createServices(orm: MikroORM, config: Config, onError: (err: unknown) => void): Services {
+  const lastUsed = new LastUsedRecorder(orm, onError);
+  const apiKeys = new ApiKeyService(orm, config, lastUsed);
+  const tenants = new TenantService(config, apiKeys);
+  return { orm, config, lastUsed, apiKeys, tenants };
+}
