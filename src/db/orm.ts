@@ -28,6 +28,7 @@ export function ormConfig(options: OrmOptions): Options {
     pool: { min: 0, max: options.poolMax ?? 10 },
     migrations: {
       tableName: 'mikro_orm_migrations',
+      silent: true,
       path: MIGRATIONS_DIR,
       // Migrations are imported, not discovered on disk, so the built server and the tests
       // (running TypeScript) apply exactly the same list.

@@ -39,18 +39,18 @@ export class LastUsedRecorder {
     if (this.pending.size === 0) return;
     const batch = [...this.pending];
     this.pending = new Map();
-    const ids = batch.map(([id]) => id);
-    const times = batch.map(([, at]) => at.toISOString());
+    // One JSON parameter rather than arrays: the query builder would expand arrays into lists.
+    const rows = JSON.stringify(batch.map(([id, at]) => ({ id, at: at.toISOString() })));
     try {
       await this.orm.em.getConnection().execute(
         `update api_keys k set last_used_at = v.at
-           from unnest(?::uuid[], ?::timestamptz[]) as v(id, at)
+           from jsonb_to_recordset(?::jsonb) as v(id uuid, at timestamptz)
           where k.id = v.id and (k.last_used_at is null or k.last_used_at < v.at)`,
-        [ids, times],
+        [rows],
       );
     } catch (err) {
       // Keep the newest time for the next attempt rather than dropping it.
-      for (const [id, at] of batch) if (!this.pending.has(id)) this.pending.set(id, new Date(at));
+      for (const [id, at] of batch) if (!this.pending.has(id)) this.pending.set(id, at);
       this.onError(err);
     }
   }
