@@ -11,6 +11,7 @@ import { RequestContext } from './context';
 import { pendingMigrations } from './db/orm';
 import { AppError, ERROR_CODES } from './errors';
 import { buildGraphQLSchema } from './graphql/schema';
+import { runRoute } from './rest/route-table';
 import { REST_ROUTES } from './rest/routes';
 import type { Services } from './services';
 
@@ -101,7 +102,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       url: route.path,
       handler: async (req, reply) => {
         const ctx = await createRequestContext(services, req).authorize(OPERATIONS[route.operation]);
-        const body = await route.handle(services, ctx, {
+        const body = await runRoute(route, services, ctx, {
           body: req.body,
           params: req.params as Record<string, string>,
           query: req.query as Record<string, string>,

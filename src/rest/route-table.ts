@@ -1,10 +1,11 @@
 import type { OperationName } from '../auth/operations';
 import type { ServiceContext } from '../context';
-import { badInput } from '../errors';
+import { AppError, badInput, type FieldProblem } from '../errors';
 import type { Services } from '../services';
 
 export interface RestRequest {
-  body: unknown;
+  /** The JSON body with its documented field names mapped to the service's (see `body`). */
+  input: Record<string, unknown>;
   params: Record<string, string>;
   query: Record<string, string | string[] | undefined>;
 }
@@ -20,6 +21,8 @@ export interface RestRoute {
   status?: number;
   /** The reference document the path and shape come from. */
   source: string;
+  /** Documented body field -> service input field; a route without it takes no body. */
+  body?: Record<string, string>;
   handle: (services: Services, ctx: ServiceContext, req: RestRequest) => Promise<unknown>;
 }
 
@@ -27,7 +30,7 @@ export interface RestRoute {
  * Maps a JSON body's documented field names onto a service's input. Unknown fields are refused
  * by name rather than silently dropped, so a typo never looks like success.
  */
-export function mapBody(body: unknown, fields: Record<string, string>): Record<string, unknown> {
+function mapBody(body: unknown, fields: Record<string, string>): Record<string, unknown> {
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw badInput([{ field: 'body', message: 'must be a JSON object' }]);
   }
@@ -51,4 +54,38 @@ export function queryFlag(value: string | string[] | undefined, name: string): b
   if (v === undefined || v === '' || v === 'false' || v === '0') return false;
   if (v === 'true' || v === '1') return true;
   throw badInput([{ field: name, message: 'must be true or false' }]);
+}
+
+/**
+ * Service errors name service fields (`retrieverEngines`); a REST client sent the documented
+ * ones (`retriever_engines`), so problems are reported under the name the client used.
+ */
+function renameFields(err: unknown, fields: Record<string, string>, sent: Record<string, unknown>): unknown {
+  if (!(err instanceof AppError) || err.code !== 'BAD_USER_INPUT') return err;
+  const problems = err.extensions.problems as FieldProblem[] | undefined;
+  if (!problems) return err;
+  const wireFor = (serviceField: string) =>
+    Object.keys(sent).find((wire) => fields[wire] === serviceField) ??
+    Object.keys(fields).find((wire) => fields[wire] === serviceField) ??
+    serviceField;
+  const renamed = problems.map((p) => {
+    const [head, ...rest] = p.field.split('.');
+    return { ...p, field: [wireFor(head), ...rest].join('.') };
+  });
+  return badInput(renamed);
+}
+
+/** Runs one route: body mapped to service names, errors mapped back to documented names. */
+export async function runRoute(
+  route: RestRoute,
+  services: Services,
+  ctx: ServiceContext,
+  req: { body: unknown; params: Record<string, string>; query: RestRequest['query'] },
+): Promise<unknown> {
+  const input = route.body ? mapBody(req.body, route.body) : {};
+  try {
+    return await route.handle(services, ctx, { input, params: req.params, query: req.query });
+  } catch (err) {
+    throw route.body ? renameFields(err, route.body, req.body as Record<string, unknown>) : err;
+  }
 }

@@ -1,5 +1,5 @@
 import type { ApiKey } from './api-key.entity';
-import { iso, mapBody, queryFlag, type RestRoute } from '../../rest/route-table';
+import { iso, queryFlag, type RestRoute } from '../../rest/route-table';
 
 export const KEY_SHOWN_ONCE = 'Save your API key securely. It will not be shown again.';
 
@@ -24,16 +24,10 @@ export const apiKeyRoutes: RestRoute[] = [
     path: '/api/v1/api-keys',
     operation: 'createApiKey',
     status: 201,
-    source: 'memory API 000/001',
+    source: 'memory API 000/001 (+ expiresAt of the business platform 004)',
+    body: { name: 'name', scopes: 'scopes', expires_at: 'expiresAt', expiresAt: 'expiresAt', environment: 'environment' },
     async handle(s, ctx, req) {
-      const input = mapBody(req.body, {
-        name: 'name',
-        scopes: 'scopes',
-        expires_at: 'expiresAt',
-        expiresAt: 'expiresAt',
-        environment: 'environment',
-      });
-      const { key, apiKey } = await s.apiKeys.create(ctx, input);
+      const { key, apiKey } = await s.apiKeys.create(ctx, req.input);
       return { ...apiKeyJson(apiKey), api_key: key, message: KEY_SHOWN_ONCE };
     },
   },

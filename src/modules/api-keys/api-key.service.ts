@@ -184,7 +184,7 @@ export class ApiKeyService {
       );
     }
     return this.orm.em.fork().transactional(async (em) => {
-      await em.getConnection().execute(`select pg_advisory_xact_lock(hashtext('tenantry.platform_key'))`);
+      await em.execute(`select pg_advisory_xact_lock(hashtext('tenantry.platform_key'))`);
       if (supplied !== undefined) {
         const existing = await em.findOne(ApiKey, { digest: digestKey(supplied) });
         if (existing?.revokedAt) throw new Error('TENANTRY_ADMIN_KEY names a revoked key');

@@ -1,4 +1,4 @@
-import { iso, mapBody, type RestRoute } from '../../rest/route-table';
+import { iso, type RestRoute } from '../../rest/route-table';
 import { KEY_SHOWN_ONCE } from '../api-keys/api-key.routes';
 import type { Tenant } from './tenant.entity';
 import type { TenantStats } from './tenant.service';
@@ -49,9 +49,10 @@ export const tenantRoutes: RestRoute[] = [
     path: '/api/v1/tenants',
     operation: 'registerTenant',
     status: 201,
+    body: TENANT_FIELDS,
     source: 'memory API 000 + knowledge-base 003',
     async handle(s, ctx, req) {
-      const { tenant, created } = await s.tenants.register(ctx, mapBody(req.body, TENANT_FIELDS));
+      const { tenant, created } = await s.tenants.register(ctx, req.input);
       // Both documents' answers at once: the memory API's flat fields and the knowledge base's
       // `{data, success}` envelope. The key appears here, once, and never again.
       return {
@@ -78,9 +79,10 @@ export const tenantRoutes: RestRoute[] = [
     method: 'PATCH',
     path: '/api/v1/tenant',
     operation: 'updateTenant',
+    body: TENANT_FIELDS,
     source: 'memory API 000',
     async handle(s, ctx, req) {
-      const tenant = await s.tenants.update(ctx, mapBody(req.body, TENANT_FIELDS));
+      const tenant = await s.tenants.update(ctx, req.input);
       return tenantJson(tenant, s.tenants.stats(tenant));
     },
   },

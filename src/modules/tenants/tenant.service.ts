@@ -147,9 +147,8 @@ export class TenantService {
 
   private async assertEmailFree(em: EntityManager, email: string | null | undefined): Promise<void> {
     if (!email) return;
-    const [row] = await em
-      .getConnection()
-      .execute<{ n: number }[]>('select 1 as n from tenants where lower(email) = lower(?) limit 1', [email]);
+    // em.execute, not the raw connection: it must run inside the caller's transaction.
+    const [row] = await em.execute<{ n: number }[]>('select 1 as n from tenants where lower(email) = lower(?) limit 1', [email]);
     if (row) throw conflict('A tenant with this email already exists', 'email');
   }
 
