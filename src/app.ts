@@ -117,6 +117,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     introspection: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
     includeStacktraceInErrorResponses: false,
+    // A cheap bound on document size; depth, alias and cost limits are for a later change.
+    parseOptions: { maxTokens: 5000 },
     plugins: [
       fastifyApolloDrainPlugin(app),
       graphqlErrorPlugin(),

@@ -11,6 +11,8 @@ export interface Principal {
   keyTenantId: string | null;
   scopes: readonly string[];
   environment: 'live' | 'test';
+  /** Keys it creates may not outlive it. */
+  expiresAt: Date | null;
   operator: boolean;
 }
 
@@ -39,12 +41,13 @@ function header(headers: RequestInfo['headers'], name: string): string | undefin
 /** The key presented as `Authorization: Bearer <key>` or `X-API-Key: <key>`, if any. */
 export function presentedKey(headers: RequestInfo['headers']): string | undefined {
   const auth = header(headers, 'authorization');
-  if (auth !== undefined) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    return m ? m[1] : '';
-  }
+  const bearer = auth === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(auth);
+  if (bearer) return bearer[1];
   const key = header(headers, 'x-api-key');
-  return key === undefined ? undefined : key.trim();
+  if (key !== undefined) return key.trim();
+  // An Authorization header of another scheme (e.g. Basic, added by a proxy) is no API key,
+  // but presenting it alone still means the caller meant to authenticate.
+  return auth === undefined ? undefined : '';
 }
 
 /**

@@ -27,7 +27,7 @@ export const CUSTOM_SCOPE_PATTERN = /^[a-z][a-z0-9_-]{0,31}:[a-z][a-z0-9_.-]{0,6
 
 /** Null when `scope` may be put on a key; otherwise why not. */
 export function scopeProblem(scope: string): string | null {
-  if (scope in SCOPE_CATALOG) return null;
+  if (Object.hasOwn(SCOPE_CATALOG, scope)) return null;
   if (!CUSTOM_SCOPE_PATTERN.test(scope)) {
     return `"${scope}" is not a valid scope (expected namespace:action, lowercase, e.g. "reports:read")`;
   }

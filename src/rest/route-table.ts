@@ -35,7 +35,7 @@ function mapBody(body: unknown, fields: Record<string, string>): Record<string, 
     throw badInput([{ field: 'body', message: 'must be a JSON object' }]);
   }
   const out: Record<string, unknown> = {};
-  const unknown = Object.keys(body).filter((k) => !(k in fields));
+  const unknown = Object.keys(body).filter((k) => !Object.hasOwn(fields, k));
   if (unknown.length) throw badInput(unknown.map((k) => ({ field: k, message: 'is not a known field' })));
   for (const [wire, value] of Object.entries(body)) {
     const target = fields[wire];

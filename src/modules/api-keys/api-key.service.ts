@@ -1,16 +1,19 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { digestKey, digestsEqual, generateKey, parseKey, type KeyEnvironment } from '../../auth/key-format';
 import { holdsScope, PLATFORM_ADMIN, scopeProblem } from '../../auth/scopes';
 import type { Config } from '../../config';
 import { requireTenant, type Principal, type ServiceContext } from '../../context';
-import { AppError, badInput, forbidden, notFound, unauthenticated } from '../../errors';
+import { AppError, badInput, conflict, forbidden, notFound, unauthenticated } from '../../errors';
 import { parseInput } from '../../validation';
 import { Tenant } from '../tenants/tenant.entity';
 import { ApiKey } from './api-key.entity';
 import type { LastUsedRecorder } from './last-used';
 
 export const MAX_SCOPES_PER_KEY = 64;
+/** Active keys a tenant may hold; a bound on what one leaked admin key can mint. */
+export const MAX_ACTIVE_KEYS_PER_TENANT = 100;
 
 const createKeySchema = z.strictObject({
   name: z
@@ -86,6 +89,7 @@ export class ApiKeyService {
       keyTenantId: row.tenant_id,
       scopes: row.scopes,
       environment: row.environment,
+      expiresAt: row.expires_at ? new Date(row.expires_at) : null,
       operator,
     };
   }
@@ -129,15 +133,28 @@ export class ApiKeyService {
     const tenantId = requireTenant(ctx);
     const data = parseInput(createKeySchema, input);
     const scopes = this.checkScopes(data.scopes, ctx.principal);
-    const tenant = await this.activeTenant(ctx.em, tenantId);
-    const created = this.issue(ctx.em, tenant, {
-      name: data.name,
-      scopes,
-      environment: data.environment ?? ctx.principal?.environment ?? 'live',
-      expiresAt: data.expiresAt,
+    const creator = ctx.principal;
+    const environment = data.environment ?? creator?.environment ?? 'live';
+    if (creator && !creator.operator && creator.environment === 'test' && environment === 'live') {
+      throw forbidden('A test key cannot create live keys');
+    }
+    // A key never mints one that outlives it: an expiring key's children expire no later.
+    const expiresAt = data.expiresAt ?? creator?.expiresAt ?? null;
+    if (creator?.expiresAt && expiresAt && expiresAt > creator.expiresAt) {
+      throw badInput([{ field: 'expiresAt', message: `must not be later than the creating key's expiry (${creator.expiresAt.toISOString()})` }]);
+    }
+    return ctx.em.transactional(async (em) => {
+      // Locking the tenant row serialises concurrent creations, so the cap below holds exactly.
+      const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!tenant) throw notFound('Tenant');
+      const active = await em.count(ApiKey, { tenant: tenantId, revokedAt: null });
+      if (active >= MAX_ACTIVE_KEYS_PER_TENANT) {
+        throw conflict(`A tenant may hold at most ${MAX_ACTIVE_KEYS_PER_TENANT} active API keys; revoke one first`);
+      }
+      const created = this.issue(em, tenant, { name: data.name, scopes, environment, expiresAt });
+      await em.flush();
+      return created;
     });
-    await ctx.em.flush();
-    return created;
   }
 
   async list(ctx: ServiceContext, options: { includeRevoked?: boolean } = {}): Promise<ApiKey[]> {
@@ -187,7 +204,11 @@ export class ApiKeyService {
       await em.execute(`select pg_advisory_xact_lock(hashtext('tenantry.platform_key'))`);
       if (supplied !== undefined) {
         const existing = await em.findOne(ApiKey, { digest: digestKey(supplied) });
+        if (existing && (existing.tenant || !existing.scopes.includes(PLATFORM_ADMIN))) {
+          throw new Error('TENANTRY_ADMIN_KEY is already in use as a tenant key; generate a new one');
+        }
         if (existing?.revokedAt) throw new Error('TENANTRY_ADMIN_KEY names a revoked key');
+        if (existing?.expiresAt && existing.expiresAt <= new Date()) throw new Error('TENANTRY_ADMIN_KEY names an expired key');
         if (!existing) {
           const parsed = parseKey(supplied)!;
           em.create(ApiKey, {

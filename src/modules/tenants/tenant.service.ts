@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { EmailAddressResolver } from 'graphql-scalars';
 import { z } from 'zod';
 import { TENANT_ADMIN } from '../../auth/scopes';
 import type { Config } from '../../config';
@@ -14,6 +15,16 @@ const text = (max: number) =>
   z.string({ error: 'must be a string' }).max(max, `must be at most ${max} characters`);
 
 const name = text(200).trim().min(1, 'must not be empty');
+
+/** The GraphQL EmailAddress scalar's own rule, so an address stored is one both doors can show. */
+function isEmailAddress(value: string): boolean {
+  try {
+    EmailAddressResolver.parseValue(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const httpUrl = text(2048).refine((v) => {
   try {
@@ -40,7 +51,9 @@ const retrieverEngines = z.strictObject(
 );
 
 const tenantFields = {
-  email: z.email({ error: 'must be a valid email address' }).max(320, 'must be at most 320 characters').nullish(),
+  email: text(320)
+    .refine(isEmailAddress, 'must be a valid email address')
+    .nullish(),
   description: text(2000).nullish(),
   business: text(200).trim().nullish(),
   logo: httpUrl.nullish(),
