@@ -2,7 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
@@ -117,10 +117,12 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     introspection: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
     includeStacktraceInErrorResponses: false,
+    // The process owns shutdown order: Fastify's close drains requests (so no Apollo drain
+    // plugin, which would close Fastify from inside its own close), then Apollo stops.
+    stopOnTerminationSignals: false,
     // A cheap bound on document size; depth, alias and cost limits are for a later change.
     parseOptions: { maxTokens: 5000 },
     plugins: [
-      fastifyApolloDrainPlugin(app),
       graphqlErrorPlugin(),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
@@ -140,6 +142,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
 
   app.addHook('onClose', async () => {
+    await apollo.stop();
     await services.lastUsed.stop();
   });
   return app;

@@ -49,6 +49,10 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   if (err instanceof ConfigError) process.stderr.write(err.message + '\n');
-  else process.stderr.write(`Tenantry failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  else {
+    const verbose = ['debug', 'trace'].includes(process.env.LOG_LEVEL ?? '');
+    const detail = err instanceof Error ? (verbose ? err.stack : err.message) : String(err);
+    process.stderr.write(`Tenantry failed to start: ${detail}\n`);
+  }
   process.exit(1);
 });
