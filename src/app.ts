@@ -114,6 +114,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
 
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildGraphQLSchema(),
+    logger: app.log,
     introspection: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
     includeStacktraceInErrorResponses: false,

@@ -5,10 +5,6 @@ import { z } from 'zod';
  * Every environment variable Tenantry reads, parsed once at start-up.
  * Defaults are safe for a laptop; production refuses the ones that would be unsafe there.
  */
-const booleanish = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -26,7 +22,6 @@ const envSchema = z.object({
     .default('rk'),
   TENANTRY_REGISTRATION: z.enum(['open', 'closed']).default('open'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TENANTRY_LOG_QUERIES: booleanish.default(false),
 });
 
 export interface Config {
@@ -40,7 +35,6 @@ export interface Config {
   keyPrefix: string;
   registration: 'open' | 'closed';
   logLevel: string;
-  logQueries: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +59,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyPrefix: e.TENANTRY_KEY_PREFIX,
     registration: e.TENANTRY_REGISTRATION,
     logLevel: e.LOG_LEVEL,
-    logQueries: e.TENANTRY_LOG_QUERIES,
   };
 }
