@@ -80,3 +80,27 @@ describe('migrations', () => {
     expect(MIGRATIONS.map((m) => m.name).sort()).toEqual(files.map((f) => f.replace(/\.ts$/, '')).sort());
   });
 });
+
+describe('README', () => {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+
+  it('lists every REST route with its operation and scopes', () => {
+    for (const r of REST_ROUTES) {
+      const access = OPERATIONS[r.operation];
+      const scopes = 'public' in access ? 'public' : access.scopes.map((all) => all.map((s) => `\`${s}\``).join(' + ')).join(' or ');
+      expect(readme).toContain(`| ${r.method} | \`${r.path}\` | ${r.operation} | ${scopes} |`);
+    }
+  });
+
+  it('lists every GraphQL root field with its scopes', async () => {
+    const schema = await buildGraphQLSchema();
+    for (const type of [schema.getQueryType(), schema.getMutationType()]) {
+      for (const field of Object.values(type!.getFields())) {
+        const scopes = getDirective(schema, field, 'requiresScopes')?.[0]?.scopes as string[][] | undefined;
+        const shown = scopes ? scopes.map((all) => all.map((s) => `\`${s}\``).join(' + ')).join(' or ') : 'public';
+        const args = field.args.length ? `(${field.args.map((a) => a.name).join(', ')})` : '';
+        expect(readme).toContain(`| \`${type!.name}.${field.name}${args}\` | ${shown} |`);
+      }
+    }
+  });
+});
