@@ -287,4 +287,16 @@ describe('tenant over GraphQL', () => {
     expect(upd.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'settings.max_users' });
     expect((await h.sql('select settings from tenants where id = ?', [t.tenantId]))[0]).toEqual(row);
   });
+
+  it('shows the same normalised URL through both doors, and refuses non-http schemes', async () => {
+    const t = await h.register();
+    const upd = await h.gql(UpdateTenant, { input: { logo: 'https://cdn.example.com', settings: { webhook_url: 'HTTPS://Example.com' } } }, t.key);
+    expect(upd.errors).toBeUndefined();
+    expect(upd.data!.updateTenant.settings.webhook_url).toBe('https://example.com/');
+    const rest = await h.app.inject({ method: 'GET', url: '/api/v1/tenant', headers: auth(t.key) });
+    expect(rest.json()).toMatchObject({ logo: 'https://cdn.example.com/', settings: { webhook_url: 'https://example.com/' } });
+    expect(Object.keys(rest.json().settings)).toEqual(['retention_days', 'batch_size', 'max_conversations_per_user', 'max_users', 'encryption_mode', 'webhook_url']);
+    const ftp = await h.gql(UpdateTenant, { input: { settings: { webhook_url: 'ftp://example.com/x' } } }, t.key);
+    expect(ftp.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'settings.webhook_url' });
+  });
 });

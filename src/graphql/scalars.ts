@@ -4,6 +4,8 @@
  */
 export function toPlain<T>(value: T): T {
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  // The URL scalar parses to a URL object; services take (and normalise) strings.
+  if (value instanceof URL) return value.toString() as T;
   if (Array.isArray(value)) return value.map(toPlain) as T;
   if (Object.getPrototypeOf(value) === Object.prototype) return value;
   const out: Record<string, unknown> = {};

@@ -26,7 +26,7 @@ export const CurrentTenant = graphql(`
 export const UpdateTenant = graphql(`
   mutation UpdateTenant($input: UpdateTenantInput!) {
     updateTenant(input: $input) {
-      id name email description
+      id name email description logo
       settings { retention_days batch_size max_conversations_per_user max_users encryption_mode webhook_url webhook_events }
     }
   }

@@ -27,7 +27,11 @@ const ranged = (key: keyof typeof SETTINGS_RANGES) => {
 
 export const WEBHOOK_EVENT_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
-const webhookUrl = z
+/**
+ * An absolute http(s) URL, stored in its normalised form (`new URL(v).href`) so both doors, and
+ * the GraphQL URL scalar, show the same string.
+ */
+export const httpUrl = z
   .string({ error: 'must be a string' })
   .max(2048, 'must be at most 2048 characters')
   .refine((v) => {
@@ -37,7 +41,8 @@ const webhookUrl = z
     } catch {
       return false;
     }
-  }, 'must be an absolute http(s) URL');
+  }, 'must be an absolute http(s) URL')
+  .transform((v) => new URL(v).href);
 
 /**
  * A settings patch: every key optional, unknown keys refused, `null` clears the optional ones.
@@ -50,7 +55,7 @@ export const settingsPatchSchema = z.strictObject(
     max_conversations_per_user: ranged('max_conversations_per_user').optional(),
     max_users: ranged('max_users').optional(),
     encryption_mode: z.enum(['platform', 'byok'], { error: 'must be "platform" or "byok"' }).optional(),
-    webhook_url: webhookUrl.nullable().optional(),
+    webhook_url: httpUrl.nullable().optional(),
     webhook_events: z
       .array(
         z.string({ error: 'must be a string' }).max(100).regex(WEBHOOK_EVENT_PATTERN, 'must look like "resource.action"'),
@@ -87,3 +92,15 @@ export function mergeSettings(current: TenantSettings, patch: SettingsPatch | un
 }
 
 export const defaultSettings = (): TenantSettings => ({ ...SETTINGS_DEFAULTS });
+
+const SETTINGS_ORDER = [...Object.keys(SETTINGS_DEFAULTS), 'webhook_url', 'webhook_events'] as const;
+
+/** Settings in the reference's key order (jsonb does not keep the order they were written in). */
+export function orderedSettings(settings: TenantSettings): TenantSettings {
+  const out: Record<string, unknown> = {};
+  for (const key of SETTINGS_ORDER) {
+    const value = (settings as unknown as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as unknown as TenantSettings;
+}

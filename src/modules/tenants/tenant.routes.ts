@@ -1,6 +1,7 @@
 import { iso, type RestRoute } from '../../rest/route-table';
 import { KEY_SHOWN_ONCE } from '../api-keys/api-key.routes';
 import type { Tenant } from './tenant.entity';
+import { orderedSettings } from './tenant-settings';
 import type { TenantStats } from './tenant.service';
 
 const TENANT_FIELDS = {
@@ -38,7 +39,7 @@ export function tenantJson(t: Tenant, stats: TenantStats) {
     email: t.email ?? null,
     logo: t.logo ?? null,
     plan: t.plan,
-    settings: t.settings,
+    settings: orderedSettings(t.settings),
     stats,
   };
 }

@@ -9,7 +9,7 @@ import { conflict, forbidden, isUniqueViolation, notFound } from '../../errors';
 import { parseInput } from '../../validation';
 import type { ApiKeyService, CreatedKey } from '../api-keys/api-key.service';
 import { Tenant } from './tenant.entity';
-import { defaultSettings, mergeSettings, settingsPatchSchema } from './tenant-settings';
+import { defaultSettings, httpUrl, mergeSettings, settingsPatchSchema } from './tenant-settings';
 
 const text = (max: number) =>
   z.string({ error: 'must be a string' }).max(max, `must be at most ${max} characters`);
@@ -26,13 +26,6 @@ function isEmailAddress(value: string): boolean {
   }
 }
 
-const httpUrl = text(2048).refine((v) => {
-  try {
-    return ['http:', 'https:'].includes(new URL(v).protocol);
-  } catch {
-    return false;
-  }
-}, 'must be an absolute http(s) URL');
 
 /** The knowledge-base platform's retriever configuration. */
 const retrieverEngines = z.strictObject(

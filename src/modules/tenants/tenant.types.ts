@@ -4,6 +4,7 @@ import {
   JSONObjectResolver,
   NonNegativeIntResolver,
   SafeIntResolver,
+  URLResolver,
   UUIDResolver,
 } from 'graphql-scalars';
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
@@ -41,7 +42,7 @@ export class TenantSettingsType {
   @Field(() => EncryptionModeEnum)
   encryption_mode!: EncryptionModeEnum;
 
-  @Field(() => String, { nullable: true, description: 'URL for event webhooks' })
+  @Field(() => URLResolver, { nullable: true, description: 'URL for event webhooks' })
   webhook_url?: string;
 
   @Field(() => [String], { nullable: true, description: 'Events to send to the webhook' })
@@ -65,7 +66,7 @@ export class TenantSettingsInput {
   @Field(() => EncryptionModeEnum, { nullable: true })
   encryption_mode?: EncryptionModeEnum;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => URLResolver, { nullable: true })
   webhook_url?: string | null;
 
   @Field(() => [String], { nullable: true })
@@ -104,7 +105,7 @@ export class TenantType {
   @Field(() => String, { nullable: true })
   business?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => URLResolver, { nullable: true })
   logo?: string | null;
 
   @Field()
@@ -149,7 +150,7 @@ export class RegisterTenantInput {
   @Field(() => String, { nullable: true })
   business?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => URLResolver, { nullable: true })
   logo?: string;
 
   @Field(() => JSONObjectResolver, { nullable: true })
@@ -173,7 +174,7 @@ export class UpdateTenantInput {
   @Field(() => String, { nullable: true })
   business?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => URLResolver, { nullable: true })
   logo?: string | null;
 
   @Field(() => JSONObjectResolver, { nullable: true })
