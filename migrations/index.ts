@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126153539_core } from './Migration20261126153539_core';
+import { Migration20261126155311_lifecycle } from './Migration20261126155311_lifecycle';
 
 /**
  * Every migration, in order. Generated files are committed and never edited after they land;
@@ -7,4 +8,5 @@ import { Migration20261126153539_core } from './Migration20261126153539_core';
  */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126153539_core', class: Migration20261126153539_core },
+  { name: 'Migration20261126155311_lifecycle', class: Migration20261126155311_lifecycle },
 ];

@@ -58,7 +58,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    trustProxy: false,
+    trustProxy: config.trustProxy,
   });
 
   app.addHook('onRequest', async (req, reply) => {
@@ -68,6 +68,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
       const { code: _code, ...extra } = err.extensions as Record<string, unknown>;
+      if (typeof extra.retryAfter === 'number') reply.header('retry-after', String(extra.retryAfter));
       return reply.code(err.status).send({ error: ERROR_CODES[err.code].reason, message: err.message, ...extra });
     }
     const status = (err as FastifyError).statusCode;

@@ -21,6 +21,13 @@ const envSchema = z.object({
     .regex(/^[a-z][a-z0-9]{0,15}$/, 'must be 1-16 lowercase letters or digits, starting with a letter')
     .default('rk'),
   TENANTRY_REGISTRATION: z.enum(['open', 'closed']).default('open'),
+  TENANTRY_REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(0).default(20),
+  // Behind a load balancer, the client address comes from X-Forwarded-For only when this is set.
+  TENANTRY_TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .default(false),
+  TENANTRY_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -34,6 +41,11 @@ export interface Config {
   adminKey?: string;
   keyPrefix: string;
   registration: 'open' | 'closed';
+  /** Public registrations per client address per hour; 0 turns the limit off. */
+  registrationsPerHour: number;
+  trustProxy: boolean;
+  /** How often deleted tenants past their retention are purged; 0 turns the job off. */
+  purgeIntervalSeconds: number;
   logLevel: string;
 }
 
@@ -58,6 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminKey: e.TENANTRY_ADMIN_KEY,
     keyPrefix: e.TENANTRY_KEY_PREFIX,
     registration: e.TENANTRY_REGISTRATION,
+    registrationsPerHour: e.TENANTRY_REGISTRATIONS_PER_HOUR,
+    trustProxy: e.TENANTRY_TRUST_PROXY,
+    purgeIntervalSeconds: e.TENANTRY_PURGE_INTERVAL_SECONDS,
     logLevel: e.LOG_LEVEL,
   };
 }

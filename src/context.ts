@@ -20,6 +20,8 @@ export interface Principal {
 export interface ServiceContext {
   em: EntityManager;
   requestId: string;
+  /** The client's address (X-Forwarded-For only with TENANTRY_TRUST_PROXY). */
+  ip: string;
   principal: Principal | null;
   /** The tenant being acted on: the key's own, or for operators the one named by X-Tenant-ID. */
   tenantId: string | null;
@@ -98,7 +100,7 @@ export class RequestContext {
   async serviceContext(): Promise<ServiceContext> {
     const principal = await this.principal();
     const tenantId = principal ? this.actingTenant(principal) : null;
-    return { em: this.em, requestId: this.requestId, principal, tenantId };
+    return { em: this.em, requestId: this.requestId, ip: this.info.ip, principal, tenantId };
   }
 
   private actingTenant(principal: Principal): string | null {

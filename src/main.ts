@@ -3,6 +3,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './database';
 import { initOrm, migrate } from './db/orm';
+import { PurgeJob } from './modules/tenants/purge-job';
 import { createServices } from './services';
 
 async function main(): Promise<void> {
@@ -20,6 +21,13 @@ async function main(): Promise<void> {
   const firstKey = await services.apiKeys.ensurePlatformKey();
   app = await buildApp(services);
   services.lastUsed.start();
+  const purge = new PurgeJob(
+    orm,
+    services.tenants,
+    (ids) => app?.log.info({ tenants: ids }, 'purged deleted tenants past their retention'),
+    (err) => app?.log.error({ err }, 'tenant purge failed'),
+  );
+  purge.start(config.purgeIntervalSeconds);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -28,6 +36,7 @@ async function main(): Promise<void> {
     app?.log.info(`${signal}: shutting down`);
     // Order matters: stop taking requests and drain, flush batched writes, then the database.
     await app?.close().catch(() => {});
+    await purge.stop();
     await orm.close().catch(() => {});
     await db.embedded?.stop().catch(() => {});
     process.exit(0);

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
 import { ApiKeyService } from './modules/api-keys/api-key.service';
 import { LastUsedRecorder } from './modules/api-keys/last-used';
+import { TenantSettingService } from './modules/tenant-settings/tenant-setting.service';
 import { TenantService } from './modules/tenants/tenant.service';
 
 /** The service singletons; each takes a ServiceContext per call and holds no request state. */
@@ -11,11 +12,12 @@ export interface Services {
   lastUsed: LastUsedRecorder;
   apiKeys: ApiKeyService;
   tenants: TenantService;
+  tenantSettings: TenantSettingService;
 }
 
 export function createServices(orm: MikroORM, config: Config, onError: (err: unknown) => void): Services {
   const lastUsed = new LastUsedRecorder(orm, onError);
   const apiKeys = new ApiKeyService(orm, config, lastUsed);
   const tenants = new TenantService(config, apiKeys);
-  return { orm, config, lastUsed, apiKeys, tenants };
+  return { orm, config, lastUsed, apiKeys, tenants, tenantSettings: new TenantSettingService() };
 }

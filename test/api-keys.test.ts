@@ -56,7 +56,6 @@ describe('POST /api/v1/api-keys', () => {
     ['no name', { scopes: ['memory:read'] }, 'name'],
     ['blank name', { name: ' ', scopes: ['memory:read'] }, 'name'],
     ['name too long', { name: 'n'.repeat(101), scopes: ['memory:read'] }, 'name'],
-    ['no scopes', { name: 'k' }, 'scopes'],
     ['empty scopes', { name: 'k', scopes: [] }, 'scopes'],
     ['scopes not a list', { name: 'k', scopes: 'memory:read' }, 'scopes'],
     ['a scope of the wrong type', { name: 'k', scopes: [7] }, 'scopes.0'],

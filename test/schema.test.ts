@@ -9,6 +9,7 @@ import { pendingMigrations } from '../src/db/orm';
 import { buildGraphQLSchema, printSchemaFile } from '../src/graphql/schema';
 import { enforceScopeDirectives } from '../src/graphql/scope-directives';
 import { REST_ROUTES } from '../src/rest/routes';
+import { scopeCell } from '../scripts/api-tables';
 import { useHarness } from './support/harness';
 
 const h = useHarness();
@@ -84,11 +85,11 @@ describe('migrations', () => {
 describe('README', () => {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 
-  it('lists every REST route with its operation and scopes', () => {
+  it('lists every REST route with its operation, scopes and status', () => {
     for (const r of REST_ROUTES) {
       const access = OPERATIONS[r.operation];
-      const scopes = 'public' in access ? 'public' : access.scopes.map((all) => all.map((s) => `\`${s}\``).join(' + ')).join(' or ');
-      expect(readme).toContain(`| ${r.method} | \`${r.path}\` | ${r.operation} | ${scopes} |`);
+      const scopes = scopeCell('public' in access ? undefined : access.scopes);
+      expect(readme).toContain(`| ${r.method} | \`${r.path}\` | ${r.operation} | ${scopes} | ${r.status ?? 200} |`);
     }
   });
 
@@ -97,9 +98,8 @@ describe('README', () => {
     for (const type of [schema.getQueryType(), schema.getMutationType()]) {
       for (const field of Object.values(type!.getFields())) {
         const scopes = getDirective(schema, field, 'requiresScopes')?.[0]?.scopes as string[][] | undefined;
-        const shown = scopes ? scopes.map((all) => all.map((s) => `\`${s}\``).join(' + ')).join(' or ') : 'public';
         const args = field.args.length ? `(${field.args.map((a) => a.name).join(', ')})` : '';
-        expect(readme).toContain(`| \`${type!.name}.${field.name}${args}\` | ${shown} |`);
+        expect(readme).toContain(`| \`${type!.name}.${field.name}${args}\` | ${scopeCell(scopes)} |`);
       }
     }
   });

@@ -145,16 +145,15 @@ describe('registerTenant is public', () => {
     expect(gql.data?.registerTenant.key).toMatch(/^rk_live_/);
   });
 
-  it('a tenant key calling it creates a separate tenant, never touching its own', async () => {
+  it('a caller already in a tenant cannot register another (400), and its own is untouched', async () => {
     const caller = await h.register();
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/api/v1/tenants',
-      headers: auth(caller.key),
-      payload: { name: 'Second' },
-    });
-    expect(res.statusCode).toBe(201);
-    expect(res.json().tenant_id).not.toBe(caller.tenantId);
+    const before = (await h.sql('select count(*)::int as n from tenants'))[0].n;
+    for (const url of ['/api/v1/tenants', '/api/tenant']) {
+      const res = await h.app.inject({ method: 'POST', url, headers: auth(caller.key), payload: { name: 'Second' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message).toMatch(/already belongs to a tenant/);
+    }
+    expect((await h.sql('select count(*)::int as n from tenants'))[0].n).toBe(before);
     expect((await victimRow(h, caller)).name).toBe('Test Tenant');
   });
 

@@ -109,7 +109,7 @@ describe('POST /api/v1/tenants (register)', () => {
     ['relative webhook_url', { name: 'x', settings: { webhook_url: '/hook' } }, 'settings.webhook_url'],
     ['webhook_events not a list', { name: 'x', settings: { webhook_events: 'memory.ingested' } }, 'settings.webhook_events'],
     ['malformed event name', { name: 'x', settings: { webhook_events: ['Memory Ingested'] } }, 'settings.webhook_events.0'],
-    ['unknown top-level field', { name: 'x', plan: 'enterprise' }, 'plan'],
+    ['unknown top-level field', { name: 'x', colour: 'blue' }, 'colour'],
     ['bad retriever_engines', { name: 'x', retriever_engines: { engines: [{ retriever_type: 1 }] } }, 'retriever_engines'],
     ['a JSON array', [{ name: 'x' }], 'body'],
     ['a JSON string', JSON.stringify('x'), 'body'],
@@ -223,12 +223,18 @@ describe('PATCH /api/v1/tenant', () => {
       { settings: { max_users: 10, nope: true } },
       { name: '' },
       { email: 'nope' },
-      { status: 'suspended' },
+      { status: 'paused' },
       [],
     ];
     for (const payload of bad) {
       const res = await h.app.inject({ method: 'PATCH', url: '/api/v1/tenant', headers: auth(t.key), payload: payload as object });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+    }
+    // The operator's fields: a tenant key may not change them.
+    for (const payload of [{ status: 'suspended' }, { plan: 'enterprise' }, { storage_quota: 0 }]) {
+      const res = await h.app.inject({ method: 'PATCH', url: '/api/v1/tenant', headers: auth(t.key), payload });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(403);
+      expect(res.json().message).toMatch(/^Only platform operators can change (status|plan|storage_quota)$/);
     }
     const taken = await h.app.inject({
       method: 'PATCH',

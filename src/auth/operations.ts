@@ -9,12 +9,37 @@ const scopes = (...all: string[]): Access => ({ scopes: [all] });
 const open: Access = { public: true };
 
 export const OPERATIONS = {
+  // Tenants. Reads and deletion of "a tenant by id" are open to its own keys; the service
+  // answers NOT_FOUND for any other id unless the caller is an operator.
   registerTenant: open,
   getTenant: scopes('tenant:read'),
   updateTenant: scopes('tenant:admin'),
+  listTenants: scopes('tenant:read'),
+  getTenantById: scopes('tenant:read'),
+  updateTenantById: scopes('tenant:admin'),
+  deleteTenant: scopes('tenant:admin'),
+  createTenant: scopes('platform:admin'),
+  suspendTenant: scopes('platform:admin'),
+  reactivateTenant: scopes('platform:admin'),
+  purgeTenant: scopes('platform:admin'),
+
+  // Free-form name/value settings.
+  listTenantSettings: scopes('tenant:read'),
+  setTenantSetting: scopes('tenant:admin'),
+  deleteTenantSetting: scopes('tenant:admin'),
+
+  // API keys.
   listApiKeys: scopes('tenant:admin'),
   createApiKey: scopes('tenant:admin'),
+  renameApiKey: scopes('tenant:admin'),
+  rotateApiKey: scopes('tenant:admin'),
   revokeApiKey: scopes('tenant:admin'),
+  reportLeakedKey: open,
+
+  // Operator keys.
+  listOperatorKeys: scopes('platform:admin'),
+  createOperatorKey: scopes('platform:admin'),
+  revokeOperatorKey: scopes('platform:admin'),
 } as const satisfies Record<string, Access>;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -1,5 +1,6 @@
 import { ApiKey } from '../modules/api-keys/api-key.entity';
+import { TenantSetting } from '../modules/tenant-settings/tenant-setting.entity';
 import { Tenant } from '../modules/tenants/tenant.entity';
 
 /** Every entity, listed explicitly: no folder scanning, so builds and tests see the same set. */
-export const ENTITIES = [Tenant, ApiKey];
+export const ENTITIES = [Tenant, ApiKey, TenantSetting];

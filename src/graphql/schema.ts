@@ -2,10 +2,11 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from '../modules/api-keys/api-key.resolver';
+import { TenantSettingResolver } from '../modules/tenant-settings/tenant-setting.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { enforceScopeDirectives, publicDirective, requiresScopesDirective } from './scope-directives';
 
-export const RESOLVERS = [TenantResolver, ApiKeyResolver] as const;
+export const RESOLVERS = [TenantResolver, ApiKeyResolver, TenantSettingResolver] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
 

@@ -23,6 +23,8 @@ export interface RestRoute {
   source: string;
   /** Documented body field -> service input field; a route without it takes no body. */
   body?: Record<string, string>;
+  /** Query parameter -> service input field, for routes whose input is the query string. */
+  query?: Record<string, string>;
   handle: (services: Services, ctx: ServiceContext, req: RestRequest) => Promise<unknown>;
 }
 
@@ -82,10 +84,12 @@ export async function runRoute(
   ctx: ServiceContext,
   req: { body: unknown; params: Record<string, string>; query: RestRequest['query'] },
 ): Promise<unknown> {
-  const input = route.body ? mapBody(req.body, route.body) : {};
+  const fields = route.body ?? route.query;
+  const sent = (route.body ? req.body : req.query) as Record<string, unknown>;
+  const input = fields ? mapBody(sent ?? {}, fields) : {};
   try {
     return await route.handle(services, ctx, { input, params: req.params, query: req.query });
   } catch (err) {
-    throw route.body ? renameFields(err, route.body, req.body as Record<string, unknown>) : err;
+    throw fields ? renameFields(err, fields, sent) : err;
   }
 }

@@ -43,6 +43,13 @@ export class ApiKey {
   @Property({ type: 'datetime', length: 3, nullable: true })
   revokedAt?: Date | null;
 
+  /** Set when the key was rotated: it then works only until `expiresAt` (the grace period). */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  rotatedAt?: Date | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  replacedById?: string | null;
+
   @Property({ type: 'datetime', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }

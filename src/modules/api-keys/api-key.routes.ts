@@ -1,5 +1,5 @@
-import type { ApiKey } from './api-key.entity';
 import { iso, queryFlag, type RestRoute } from '../../rest/route-table';
+import type { ApiKey } from './api-key.entity';
 
 export const KEY_SHOWN_ONCE = 'Save your API key securely. It will not be shown again.';
 
@@ -15,17 +15,37 @@ export function apiKeyJson(key: ApiKey) {
     expires_at: iso(key.expiresAt),
     last_used_at: iso(key.lastUsedAt),
     revoked_at: iso(key.revokedAt),
+    rotated_at: iso(key.rotatedAt),
+    replaced_by: key.replacedById ?? null,
   };
 }
 
+/** The business platform's tenant API key (camelCase); `apiKey` only in the creation answer. */
+export function businessKeyJson(key: ApiKey) {
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    scopes: key.scopes,
+    tenantId: key.tenant?.id ?? null,
+    expiresAt: iso(key.expiresAt),
+    lastUsedAt: iso(key.lastUsedAt),
+    revokedAt: iso(key.revokedAt),
+    createdAt: iso(key.createdAt),
+  };
+}
+
+const CREATE_FIELDS = { name: 'name', scopes: 'scopes', expires_at: 'expiresAt', expiresAt: 'expiresAt', environment: 'environment' };
+
 export const apiKeyRoutes: RestRoute[] = [
+  // The memory API (000/001).
   {
     method: 'POST',
     path: '/api/v1/api-keys',
     operation: 'createApiKey',
     status: 201,
-    source: 'memory API 000/001 (+ expiresAt of the business platform 004)',
-    body: { name: 'name', scopes: 'scopes', expires_at: 'expiresAt', expiresAt: 'expiresAt', environment: 'environment' },
+    source: 'memory API 000/001',
+    body: CREATE_FIELDS,
     async handle(s, ctx, req) {
       const { key, apiKey } = await s.apiKeys.create(ctx, req.input);
       return { ...apiKeyJson(apiKey), api_key: key, message: KEY_SHOWN_ONCE };
@@ -35,20 +55,111 @@ export const apiKeyRoutes: RestRoute[] = [
     method: 'GET',
     path: '/api/v1/api-keys',
     operation: 'listApiKeys',
-    source: 'memory API 000 (listing added)',
+    source: 'added',
     async handle(s, ctx, req) {
       const keys = await s.apiKeys.list(ctx, { includeRevoked: queryFlag(req.query.include_revoked, 'include_revoked') });
       return { api_keys: keys.map(apiKeyJson) };
     },
   },
   {
+    method: 'PATCH',
+    path: '/api/v1/api-keys/:id',
+    operation: 'renameApiKey',
+    source: 'added',
+    body: { name: 'name' },
+    handle: async (s, ctx, req) => apiKeyJson(await s.apiKeys.rename(ctx, req.params.id, req.input)),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/api-keys/:id/rotate',
+    operation: 'rotateApiKey',
+    status: 201,
+    source: 'added',
+    body: { grace_seconds: 'graceSeconds', graceSeconds: 'graceSeconds' },
+    async handle(s, ctx, req) {
+      const { key, apiKey, previous } = await s.apiKeys.rotate(ctx, req.params.id, req.input);
+      return { ...apiKeyJson(apiKey), api_key: key, message: KEY_SHOWN_ONCE, previous: apiKeyJson(previous) };
+    },
+  },
+  {
     method: 'DELETE',
     path: '/api/v1/api-keys/:id',
     operation: 'revokeApiKey',
-    source: 'memory API 000 (revocation added)',
+    source: 'added',
     async handle(s, ctx, req) {
       const key = await s.apiKeys.revoke(ctx, req.params.id);
       return { ...apiKeyJson(key), success: true, message: 'API key revoked' };
     },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/api-keys/leaked',
+    operation: 'reportLeakedKey',
+    status: 202,
+    source: 'added (for secret scanners)',
+    body: { key: 'key' },
+    async handle(s, ctx, req) {
+      await s.apiKeys.reportLeaked(ctx, req.input);
+      return { success: true, message: 'Report received; a matching key is revoked' };
+    },
+  },
+
+  // The business platform (004).
+  {
+    method: 'GET',
+    path: '/api/tenant-api-key',
+    operation: 'listApiKeys',
+    source: 'business platform 004',
+    handle: async (s, ctx) => (await s.apiKeys.list(ctx)).map(businessKeyJson),
+  },
+  {
+    method: 'POST',
+    path: '/api/tenant-api-key',
+    operation: 'createApiKey',
+    status: 201,
+    source: 'business platform 004',
+    body: CREATE_FIELDS,
+    async handle(s, ctx, req) {
+      const { key, apiKey } = await s.apiKeys.create(ctx, req.input);
+      return { ...businessKeyJson(apiKey), apiKey: key, message: KEY_SHOWN_ONCE };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/tenant-api-key/:id',
+    operation: 'revokeApiKey',
+    source: 'business platform 004',
+    handle: async (s, ctx, req) => businessKeyJson(await s.apiKeys.revoke(ctx, req.params.id)),
+  },
+
+  // Operator keys.
+  {
+    method: 'GET',
+    path: '/api/v1/operator-keys',
+    operation: 'listOperatorKeys',
+    source: 'added (operators)',
+    async handle(s, ctx, req) {
+      const keys = await s.apiKeys.listOperatorKeys(ctx, { includeRevoked: queryFlag(req.query.include_revoked, 'include_revoked') });
+      return { api_keys: keys.map(apiKeyJson) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/operator-keys',
+    operation: 'createOperatorKey',
+    status: 201,
+    source: 'added (operators)',
+    body: { name: 'name', expires_at: 'expiresAt', expiresAt: 'expiresAt' },
+    async handle(s, ctx, req) {
+      const { key, apiKey } = await s.apiKeys.createOperatorKey(ctx, req.input);
+      return { ...apiKeyJson(apiKey), api_key: key, message: KEY_SHOWN_ONCE };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/operator-keys/:id',
+    operation: 'revokeOperatorKey',
+    source: 'added (operators)',
+    handle: async (s, ctx, req) => apiKeyJson(await s.apiKeys.revokeOperatorKey(ctx, req.params.id)),
   },
 ];

@@ -2,10 +2,11 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { digestKey, digestsEqual, generateKey, parseKey, type KeyEnvironment } from '../../auth/key-format';
-import { holdsScope, PLATFORM_ADMIN, scopeProblem } from '../../auth/scopes';
+import { holdsScope, PLATFORM_ADMIN, scopeProblem, TENANT_ADMIN } from '../../auth/scopes';
 import type { Config } from '../../config';
 import { requireTenant, type Principal, type ServiceContext } from '../../context';
 import { AppError, badInput, conflict, forbidden, notFound, unauthenticated } from '../../errors';
+import { Limit } from '../../rate-limit';
 import { parseInput } from '../../validation';
 import { Tenant } from '../tenants/tenant.entity';
 import { ApiKey } from './api-key.entity';
@@ -15,23 +16,45 @@ export const MAX_SCOPES_PER_KEY = 64;
 /** Active keys a tenant may hold; a bound on what one leaked admin key can mint. */
 export const MAX_ACTIVE_KEYS_PER_TENANT = 100;
 
+/** Keys in a rotation's grace period keep working this long at most: one week. */
+export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
+
+const keyName = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters');
+
+const futureDate = z
+  .union([z.date(), z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' })])
+  .transform((v) => new Date(v))
+  .refine((d) => d.getTime() > Date.now(), 'must be in the future');
+
 const createKeySchema = z.strictObject({
-  name: z
-    .string({ error: 'must be a string' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(100, 'must be at most 100 characters'),
+  name: keyName,
   scopes: z
     .array(z.string({ error: 'must be a string' }), { error: 'must be an array of scopes' })
     .min(1, 'must name at least one scope')
-    .max(MAX_SCOPES_PER_KEY, `at most ${MAX_SCOPES_PER_KEY} scopes`),
-  expiresAt: z
-    .union([z.date(), z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' })])
-    .transform((v) => new Date(v))
-    .refine((d) => d.getTime() > Date.now(), 'must be in the future')
-    .nullish(),
+    .max(MAX_SCOPES_PER_KEY, `at most ${MAX_SCOPES_PER_KEY} scopes`)
+    .optional(),
+  expiresAt: futureDate.nullish(),
   environment: z.enum(['live', 'test'], { error: 'must be "live" or "test"' }).optional(),
 });
+
+const renameSchema = z.strictObject({ name: keyName });
+
+const rotateSchema = z.strictObject({
+  graceSeconds: z
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must not be negative')
+    .max(MAX_GRACE_SECONDS, `must be at most ${MAX_GRACE_SECONDS} (one week)`)
+    .default(0),
+});
+
+const leakedSchema = z.strictObject({ key: z.string({ error: 'must be a string' }).max(200, 'is too long') });
+
+const operatorKeySchema = z.strictObject({ name: keyName, expiresAt: futureDate.nullish() });
 
 export type CreateKeyInput = z.input<typeof createKeySchema>;
 
@@ -54,6 +77,9 @@ interface KeyRow {
 }
 
 export class ApiKeyService {
+  /** Leak reports are public: bounded per client address. */
+  private readonly leakReports = new Limit(60, 60, 'leaked-key reports');
+
   constructor(
     private readonly orm: MikroORM,
     private readonly config: Config,
@@ -132,8 +158,10 @@ export class ApiKeyService {
   async create(ctx: ServiceContext, input: unknown): Promise<CreatedKey> {
     const tenantId = requireTenant(ctx);
     const data = parseInput(createKeySchema, input);
-    const scopes = this.checkScopes(data.scopes, ctx.principal);
     const creator = ctx.principal;
+    // Without scopes (the business platform's body has none) a key gets its creator's.
+    const requested = data.scopes ?? creator?.scopes.filter((s) => s !== PLATFORM_ADMIN) ?? [];
+    const scopes = this.checkScopes(requested.length ? requested : [TENANT_ADMIN], creator);
     const environment = data.environment ?? creator?.environment ?? 'live';
     if (creator && !creator.operator && creator.environment === 'test' && environment === 'live') {
       throw forbidden('A test key cannot create live keys');
@@ -144,13 +172,8 @@ export class ApiKeyService {
       throw badInput([{ field: 'expiresAt', message: `must not be later than the creating key's expiry (${creator.expiresAt.toISOString()})` }]);
     }
     return ctx.em.transactional(async (em) => {
-      // Locking the tenant row serialises concurrent creations, so the cap below holds exactly.
-      const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!tenant) throw notFound('Tenant');
-      const active = await em.count(ApiKey, { tenant: tenantId, revokedAt: null });
-      if (active >= MAX_ACTIVE_KEYS_PER_TENANT) {
-        throw conflict(`A tenant may hold at most ${MAX_ACTIVE_KEYS_PER_TENANT} active API keys; revoke one first`);
-      }
+      const tenant = await this.lockTenant(em, tenantId);
+      await this.assertUnderCap(em, tenant.id);
       const created = this.issue(em, tenant, { name: data.name, scopes, environment, expiresAt });
       await em.flush();
       return created;
@@ -169,16 +192,119 @@ export class ApiKeyService {
 
   /** Revoking is idempotent: revoking a revoked key answers it unchanged. */
   async revoke(ctx: ServiceContext, id: string): Promise<ApiKey> {
-    const tenantId = requireTenant(ctx);
-    if (!z.uuid().safeParse(id).success) throw badInput([{ field: 'id', message: 'must be a UUID' }]);
-    // Another tenant's key is "not found", exactly like a missing one.
-    const key = await ctx.em.findOne(ApiKey, { id, tenant: tenantId });
-    if (!key) throw notFound('API key');
+    const key = await this.findOwn(ctx, ctx.em, id);
     if (!key.revokedAt) {
       key.revokedAt = new Date();
       await ctx.em.flush();
     }
     return key;
+  }
+
+  async rename(ctx: ServiceContext, id: string, input: unknown): Promise<ApiKey> {
+    const { name } = parseInput(renameSchema, input);
+    const key = await this.findOwn(ctx, ctx.em, id);
+    if (key.revokedAt) throw conflict('API key is revoked');
+    key.name = name;
+    await ctx.em.flush();
+    return key;
+  }
+
+  /**
+   * Replaces a key with a new one of the same name, scopes, environment and expiry. The old key
+   * keeps working for `graceSeconds` (0: stops at once) so deployments can roll over to the new
+   * one; it cannot be rotated twice.
+   */
+  async rotate(ctx: ServiceContext, id: string, input: unknown): Promise<CreatedKey & { previous: ApiKey }> {
+    const { graceSeconds } = parseInput(rotateSchema, input);
+    return ctx.em.transactional(async (em) => {
+      const tenantId = requireTenant(ctx);
+      await this.lockTenant(em, tenantId);
+      const old = await this.findOwn(ctx, em, id);
+      const now = new Date();
+      if (old.revokedAt || (old.expiresAt && old.expiresAt <= now)) throw conflict('API key is revoked or expired');
+      if (old.rotatedAt) throw conflict('API key was already rotated; rotate its replacement instead');
+      const created = this.issue(em, old.tenant ? em.getReference(Tenant, tenantId) : null, {
+        name: old.name,
+        scopes: old.scopes,
+        environment: old.environment,
+        expiresAt: old.expiresAt,
+      });
+      const graceEnd = new Date(now.getTime() + graceSeconds * 1000);
+      old.rotatedAt = now;
+      old.replacedById = created.apiKey.id;
+      if (graceSeconds === 0) old.revokedAt = now;
+      else if (!old.expiresAt || old.expiresAt > graceEnd) old.expiresAt = graceEnd;
+      await em.flush();
+      return { ...created, previous: old };
+    });
+  }
+
+  /**
+   * A full key found where it should not be (a secret scanner's report): if it is a key of this
+   * deployment it is revoked at once. The answer is the same whether or not it existed, so the
+   * endpoint cannot be used to test keys.
+   */
+  async reportLeaked(ctx: ServiceContext, input: unknown): Promise<void> {
+    const { key } = parseInput(leakedSchema, input);
+    if (!parseKey(key)) throw badInput([{ field: 'key', message: 'is not a well-formed API key' }]);
+    await this.leakReports.consume(ctx.ip);
+    await ctx.em.nativeUpdate(ApiKey, { digest: digestKey(key), revokedAt: null }, { revokedAt: new Date() });
+  }
+
+  /** Operator keys (`platform:admin`, no tenant): operators only, by the operation's scope. */
+  async createOperatorKey(ctx: ServiceContext, input: unknown): Promise<CreatedKey> {
+    const data = parseInput(operatorKeySchema, input);
+    const created = this.issue(ctx.em, null, {
+      name: data.name,
+      scopes: [PLATFORM_ADMIN],
+      environment: 'live',
+      expiresAt: data.expiresAt,
+    });
+    await ctx.em.flush();
+    return created;
+  }
+
+  async listOperatorKeys(ctx: ServiceContext, options: { includeRevoked?: boolean } = {}): Promise<ApiKey[]> {
+    return ctx.em.find(
+      ApiKey,
+      { tenant: null, ...(options.includeRevoked ? {} : { revokedAt: null }) },
+      { orderBy: { createdAt: 'desc', id: 'asc' } },
+    );
+  }
+
+  async revokeOperatorKey(ctx: ServiceContext, id: string): Promise<ApiKey> {
+    if (!z.uuid().safeParse(id).success) throw badInput([{ field: 'id', message: 'must be a UUID' }]);
+    const key = await ctx.em.findOne(ApiKey, { id, tenant: null });
+    if (!key) throw notFound('Operator key');
+    if (!key.revokedAt) {
+      key.revokedAt = new Date();
+      await ctx.em.flush();
+    }
+    return key;
+  }
+
+  /** A key of the acting tenant; another tenant's key is "not found", exactly like a missing one. */
+  private async findOwn(ctx: ServiceContext, em: EntityManager, id: string): Promise<ApiKey> {
+    const tenantId = requireTenant(ctx);
+    if (!z.uuid().safeParse(id).success) throw badInput([{ field: 'id', message: 'must be a UUID' }]);
+    const key = await em.findOne(ApiKey, { id, tenant: tenantId });
+    if (!key) throw notFound('API key');
+    return key;
+  }
+
+  /** Locking the tenant row serialises key creation per tenant, so the cap holds exactly. */
+  private async lockTenant(em: EntityManager, tenantId: string): Promise<Tenant> {
+    const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!tenant) throw notFound('Tenant');
+    return tenant;
+  }
+
+  /** Keys in a rotation's grace period do not count: rotation must work at the cap. */
+  private async assertUnderCap(em: EntityManager, tenantId: string): Promise<void> {
+    const active = await em.count(ApiKey, { tenant: tenantId, revokedAt: null, rotatedAt: null });
+    if (active >= MAX_ACTIVE_KEYS_PER_TENANT) {
+      throw conflict(`A tenant may hold at most ${MAX_ACTIVE_KEYS_PER_TENANT} active API keys; revoke one first`);
+    }
   }
 
   private async activeTenant(em: EntityManager, tenantId: string): Promise<Tenant> {

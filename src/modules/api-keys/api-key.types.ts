@@ -35,6 +35,12 @@ export class ApiKeyType {
 
   @Field(() => DateTimeResolver, { nullable: true })
   revokedAt?: Date | null;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When the key was rotated; it then works until expiresAt' })
+  rotatedAt?: Date | null;
+
+  @Field(() => UUIDResolver, { nullable: true, description: 'The key that replaced this one' })
+  replacedById?: string | null;
 }
 
 @InputType()
@@ -42,10 +48,10 @@ export class CreateApiKeyInput {
   @Field()
   name!: string;
 
-  @Field(() => [String])
-  scopes!: string[];
+  @Field(() => [String], { nullable: true, description: "Defaults to the calling key's scopes" })
+  scopes?: string[];
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTimeResolver, { nullable: true, description: "Defaults to the calling key's expiry" })
   expiresAt?: Date | null;
 
   @Field(() => KeyEnvironmentEnum, { nullable: true, description: "Defaults to the calling key's environment" })
@@ -59,4 +65,25 @@ export class CreateApiKeyPayload {
 
   @Field(() => ApiKeyType)
   apiKey!: ApiKeyType;
+}
+
+@ObjectType()
+export class RotateApiKeyPayload {
+  @Field({ description: 'The replacement key. Shown once: store it now.' })
+  key!: string;
+
+  @Field(() => ApiKeyType, { description: 'The replacement' })
+  apiKey!: ApiKeyType;
+
+  @Field(() => ApiKeyType, { description: 'The rotated key, working until its expiresAt' })
+  previous!: ApiKeyType;
+}
+
+@InputType()
+export class CreateOperatorKeyInput {
+  @Field()
+  name!: string;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  expiresAt?: Date | null;
 }

@@ -1,12 +1,17 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 
+/** A key's last use is written at most this often: finer detail is not worth the writes. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
 /**
  * Records when keys were last used without writing on the request path: uses are collected in
- * memory and written in one statement every few seconds and on shutdown. A crash loses at most
- * one interval of last-used times, never anything else.
+ * memory and written in one statement every few seconds and on shutdown, at most once a minute
+ * per key. A crash loses at most one interval of last-used times, never anything else.
  */
 export class LastUsedRecorder {
   private pending = new Map<string, Date>();
+  /** When each key's use was last queued for writing. */
+  private recorded = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -16,6 +21,9 @@ export class LastUsedRecorder {
   ) {}
 
   mark(keyId: string, at = new Date()): void {
+    const last = this.recorded.get(keyId);
+    if (last !== undefined && at.getTime() - last < LAST_USED_RESOLUTION_MS) return;
+    this.recorded.set(keyId, at.getTime());
     this.pending.set(keyId, at);
   }
 
@@ -36,6 +44,8 @@ export class LastUsedRecorder {
   }
 
   private async write(): Promise<void> {
+    const horizon = Date.now() - LAST_USED_RESOLUTION_MS;
+    for (const [id, at] of this.recorded) if (at < horizon) this.recorded.delete(id);
     if (this.pending.size === 0) return;
     const batch = [...this.pending];
     this.pending = new Map();

@@ -1,9 +1,11 @@
+import { requireTenant } from '../../context';
 import { iso, type RestRoute } from '../../rest/route-table';
 import { KEY_SHOWN_ONCE } from '../api-keys/api-key.routes';
 import type { Tenant } from './tenant.entity';
-import { orderedSettings } from './tenant-settings';
 import type { TenantStats } from './tenant.service';
+import { orderedSettings } from './tenant-settings';
 
+/** Every documented spelling of a tenant field, onto the service's names. */
 const TENANT_FIELDS = {
   name: 'name',
   email: 'email',
@@ -12,14 +14,23 @@ const TENANT_FIELDS = {
   logo: 'logo',
   settings: 'settings',
   retriever_engines: 'retrieverEngines',
+  plan: 'plan',
+  status: 'status',
+  storage_quota: 'storageQuota',
 };
 
-/** The knowledge-base platform's tenant object. */
-function knowledgeBaseTenantJson(t: Tenant) {
+const BUSINESS_FIELDS = { name: 'name', logo: 'logo', email: 'email', description: 'description' };
+
+/**
+ * The knowledge-base platform's tenant object. Its document also shows `api_key` in clear on
+ * every read; Tenantry keeps only a digest, so the field is present and null.
+ */
+export function knowledgeBaseTenantJson(t: Tenant) {
   return {
     id: t.id,
     name: t.name,
     description: t.description ?? null,
+    api_key: null,
     status: t.status,
     retriever_engines: t.retrieverEngines ?? null,
     business: t.business ?? null,
@@ -44,14 +55,30 @@ export function tenantJson(t: Tenant, stats: TenantStats) {
   };
 }
 
+/** The business platform's tenant object (camelCase). */
+export function businessTenantJson(t: Tenant) {
+  return {
+    id: t.id,
+    name: t.name,
+    logo: t.logo ?? null,
+    status: t.status,
+    plan: t.plan,
+    createdAt: iso(t.createdAt),
+    updatedAt: iso(t.updatedAt),
+  };
+}
+
+const kb = (t: Tenant) => ({ data: knowledgeBaseTenantJson(t), success: true });
+
 export const tenantRoutes: RestRoute[] = [
+  // The memory API (000) and the knowledge-base platform (003) share these paths.
   {
     method: 'POST',
     path: '/api/v1/tenants',
     operation: 'registerTenant',
     status: 201,
+    source: 'memory API 000 + knowledge base 003',
     body: TENANT_FIELDS,
-    source: 'memory API 000 + knowledge-base 003',
     async handle(s, ctx, req) {
       const { tenant, created } = await s.tenants.register(ctx, req.input);
       // Both documents' answers at once: the memory API's flat fields and the knowledge base's
@@ -80,11 +107,119 @@ export const tenantRoutes: RestRoute[] = [
     method: 'PATCH',
     path: '/api/v1/tenant',
     operation: 'updateTenant',
-    body: TENANT_FIELDS,
     source: 'memory API 000',
+    body: TENANT_FIELDS,
     async handle(s, ctx, req) {
       const tenant = await s.tenants.update(ctx, req.input);
       return tenantJson(tenant, s.tenants.stats(tenant));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/tenants',
+    operation: 'listTenants',
+    source: 'knowledge base 003 (pagination and filters added)',
+    query: { limit: 'first', cursor: 'after', status: 'status', plan: 'plan', search: 'search' },
+    async handle(s, ctx, req) {
+      const page = await s.tenants.list(ctx, req.input);
+      const last = page.tenants.at(-1);
+      return {
+        data: {
+          items: page.tenants.map(knowledgeBaseTenantJson),
+          total: page.totalCount,
+          next_cursor: page.hasNextPage && last ? page.cursorOf(last) : null,
+        },
+        success: true,
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/tenants/:id',
+    operation: 'getTenantById',
+    source: 'knowledge base 003',
+    handle: async (s, ctx, req) => kb(await s.tenants.getById(ctx, req.params.id)),
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/tenants/:id',
+    operation: 'updateTenantById',
+    source: 'knowledge base 003 (keys are not rotated)',
+    body: TENANT_FIELDS,
+    handle: async (s, ctx, req) => kb(await s.tenants.updateById(ctx, req.params.id, req.input)),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/tenants/:id',
+    operation: 'deleteTenant',
+    source: 'knowledge base 003',
+    async handle(s, ctx, req) {
+      await s.tenants.delete(ctx, req.params.id);
+      return { message: 'Tenant deleted successfully', success: true };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tenants/:id/suspend',
+    operation: 'suspendTenant',
+    source: 'added (operators)',
+    handle: async (s, ctx, req) => kb(await s.tenants.suspend(ctx, req.params.id)),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tenants/:id/reactivate',
+    operation: 'reactivateTenant',
+    source: 'added (operators)',
+    handle: async (s, ctx, req) => kb(await s.tenants.reactivate(ctx, req.params.id)),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tenants/:id/purge',
+    operation: 'purgeTenant',
+    source: 'added (operators)',
+    async handle(s, ctx, req) {
+      const { id } = await s.tenants.purge(ctx, req.params.id);
+      return { id, message: 'Tenant purged', success: true };
+    },
+  },
+
+  // The business platform (004): the current tenant, camelCase.
+  {
+    method: 'GET',
+    path: '/api/tenant',
+    operation: 'getTenant',
+    source: 'business platform 004',
+    handle: async (s, ctx) => businessTenantJson(await s.tenants.get(ctx)),
+  },
+  {
+    method: 'POST',
+    path: '/api/tenant',
+    operation: 'registerTenant',
+    status: 201,
+    source: 'business platform 004',
+    body: BUSINESS_FIELDS,
+    async handle(s, ctx, req) {
+      const { tenant, created } = await s.tenants.register(ctx, req.input);
+      return { ...businessTenantJson(tenant), apiKey: created.key, apiKeyPrefix: created.apiKey.prefix, message: KEY_SHOWN_ONCE };
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/api/tenant',
+    operation: 'updateTenant',
+    status: 202,
+    source: 'business platform 004',
+    body: BUSINESS_FIELDS,
+    handle: async (s, ctx, req) => businessTenantJson(await s.tenants.update(ctx, req.input)),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/tenant',
+    operation: 'deleteTenant',
+    source: 'business platform 004',
+    async handle(s, ctx) {
+      const tenant = await s.tenants.delete(ctx, requireTenant(ctx));
+      return { ...businessTenantJson(tenant), deletedAt: iso(tenant.deletedAt), message: 'Tenant deleted successfully' };
     },
   },
 ];

@@ -1,14 +1,16 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { EmailAddressResolver } from 'graphql-scalars';
 import { z } from 'zod';
 import { TENANT_ADMIN } from '../../auth/scopes';
 import type { Config } from '../../config';
 import { requireTenant, type ServiceContext } from '../../context';
-import { conflict, forbidden, isUniqueViolation, notFound } from '../../errors';
+import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../../errors';
+import { Limit } from '../../rate-limit';
 import { parseInput } from '../../validation';
+import { ApiKey } from '../api-keys/api-key.entity';
 import type { ApiKeyService, CreatedKey } from '../api-keys/api-key.service';
-import { Tenant } from './tenant.entity';
+import { Tenant, TENANT_STATUSES, type TenantStatus } from './tenant.entity';
 import { defaultSettings, httpUrl, mergeSettings, settingsPatchSchema } from './tenant-settings';
 
 const text = (max: number) =>
@@ -25,7 +27,6 @@ function isEmailAddress(value: string): boolean {
     return false;
   }
 }
-
 
 /** The knowledge-base platform's retriever configuration. */
 const retrieverEngines = z.strictObject(
@@ -44,9 +45,7 @@ const retrieverEngines = z.strictObject(
 );
 
 const tenantFields = {
-  email: text(320)
-    .refine(isEmailAddress, 'must be a valid email address')
-    .nullish(),
+  email: text(320).refine(isEmailAddress, 'must be a valid email address').nullish(),
   description: text(2000).nullish(),
   business: text(200).trim().nullish(),
   logo: httpUrl.nullish(),
@@ -54,11 +53,31 @@ const tenantFields = {
   settings: settingsPatchSchema.optional(),
 };
 
-const registerSchema = z.strictObject({ name, ...tenantFields });
-const updateSchema = z.strictObject({ name: name.optional(), ...tenantFields });
+/** What only operators may set: the commercial terms and the lifecycle state. */
+const operatorFields = {
+  plan: z
+    .string({ error: 'must be a string' })
+    .regex(/^[a-z][a-z0-9_-]{0,49}$/, 'must be a plan name (lowercase letters, digits, - or _)')
+    .optional(),
+  storageQuota: z
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .refine(Number.isSafeInteger, 'is too large')
+    .optional(),
+  status: z.enum(TENANT_STATUSES, { error: `must be one of ${TENANT_STATUSES.join(', ')}` }).optional(),
+};
 
-export type RegisterTenantInput = z.input<typeof registerSchema>;
-export type UpdateTenantInput = z.input<typeof updateSchema>;
+const createSchema = z.strictObject({ name, ...tenantFields, ...operatorFields });
+const updateSchema = z.strictObject({ name: name.optional(), ...tenantFields, ...operatorFields });
+
+const listSchema = z.strictObject({
+  // Coerced: REST passes query strings, GraphQL numbers.
+  first: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
+  after: z.string({ error: 'must be a string' }).max(200).nullish(),
+  status: z.enum(TENANT_STATUSES).nullish(),
+  plan: z.string().max(50).nullish(),
+  search: z.string({ error: 'must be a string' }).trim().max(200).nullish(),
+});
 
 export interface Registration {
   tenant: Tenant;
@@ -72,18 +91,54 @@ export interface TenantStats {
   storage_bytes: number;
 }
 
+export interface TenantPage {
+  tenants: Tenant[];
+  totalCount: number;
+  hasNextPage: boolean;
+  cursorOf(tenant: Tenant): string;
+}
+
+const encodeCursor = (t: Tenant) => Buffer.from(JSON.stringify([t.createdAt.toISOString(), t.id])).toString('base64url');
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const createdAt = new Date(at);
+    if (Number.isNaN(createdAt.getTime()) || !z.uuid().safeParse(id).success) throw new Error();
+    return { createdAt, id };
+  } catch {
+    throw badInput([{ field: 'after', message: 'is not a cursor from this list' }]);
+  }
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+
 export class TenantService {
+  private readonly registrations: Limit;
+
   constructor(
     private readonly config: Config,
     private readonly apiKeys: ApiKeyService,
-  ) {}
+  ) {
+    this.registrations = new Limit(config.registrationsPerHour, 3600, 'registrations');
+  }
 
-  /** Creates a tenant and its first key (`tenant:admin`) in one transaction. */
+  /**
+   * Creates a tenant and its first key (`tenant:admin`) in one transaction. Public unless
+   * registration is closed; operators may also set plan, quota and status, and are not limited.
+   */
   async register(ctx: ServiceContext, input: unknown): Promise<Registration> {
-    if (this.config.registration === 'closed' && !ctx.principal?.operator) {
+    const operator = ctx.principal?.operator === true;
+    if (this.config.registration === 'closed' && !operator) {
       throw forbidden('Registration is closed: only platform operators can create tenants');
     }
-    const data = parseInput(registerSchema, input);
+    if (ctx.principal && !operator) {
+      throw badInput([{ field: 'Authorization', message: 'the caller already belongs to a tenant; register without a tenant key' }]);
+    }
+    const data = parseInput(createSchema, input);
+    if (!operator) this.refuseOperatorFields(data, null);
+    if (data.status === 'deleted') throw badInput([{ field: 'status', message: 'a new tenant cannot be deleted' }]);
+    if (!operator) await this.registrations.consume(ctx.ip);
     try {
       return await ctx.em.transactional(async (em) => {
         await this.assertEmailFree(em, data.email);
@@ -95,6 +150,9 @@ export class TenantService {
           logo: data.logo ?? null,
           retrieverEngines: data.retrieverEngines ?? null,
           settings: mergeSettings(defaultSettings(), data.settings),
+          ...(data.plan !== undefined && { plan: data.plan }),
+          ...(data.storageQuota !== undefined && { storageQuota: data.storageQuota }),
+          ...(data.status !== undefined && { status: data.status }),
         });
         const created = this.apiKeys.issue(em, tenant, {
           name: 'Default admin key',
@@ -109,20 +167,76 @@ export class TenantService {
     }
   }
 
+  /** The caller's own tenant. */
   async get(ctx: ServiceContext): Promise<Tenant> {
-    const tenantId = requireTenant(ctx);
-    const tenant = await ctx.em.findOne(Tenant, { id: tenantId, deletedAt: null });
+    return this.getById(ctx, requireTenant(ctx));
+  }
+
+  /**
+   * A tenant by id. Tenant keys see only their own (another id is "not found", exactly like a
+   * missing one); operators see every tenant not yet purged, deleted ones included.
+   */
+  async getById(ctx: ServiceContext, id: string, em: EntityManager = ctx.em, lock = false): Promise<Tenant> {
+    if (!z.uuid().safeParse(id).success) throw notFound('Tenant');
+    const operator = ctx.principal?.operator === true;
+    if (!operator && id !== ctx.tenantId) throw notFound('Tenant');
+    const tenant = await em.findOne(
+      Tenant,
+      operator ? { id } : { id, deletedAt: null },
+      lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {},
+    );
     if (!tenant) throw notFound('Tenant');
     return tenant;
   }
 
-  /** Fields given replace what is stored; `settings` is merged key by key, not replaced. */
+  /** Newest first, cursor-paginated; tenant keys see only their own tenant. */
+  async list(ctx: ServiceContext, input: unknown): Promise<TenantPage> {
+    const args = parseInput(listSchema, input);
+    const where: FilterQuery<Tenant>[] = [];
+    if (!ctx.principal?.operator) where.push({ id: requireTenant(ctx), deletedAt: null });
+    if (args.status) where.push({ status: args.status });
+    if (args.plan) where.push({ plan: args.plan });
+    if (args.search) {
+      const like = `%${escapeLike(args.search)}%`;
+      where.push({ $or: [{ name: { $ilike: like } }, { email: { $ilike: like } }] });
+    }
+    const filtered: FilterQuery<Tenant> = where.length ? { $and: where } : {};
+    const page: FilterQuery<Tenant>[] = [...where];
+    if (args.after) {
+      const c = decodeCursor(args.after);
+      page.push({ $or: [{ createdAt: { $lt: c.createdAt } }, { createdAt: c.createdAt, id: { $lt: c.id } }] });
+    }
+    const [rows, totalCount] = await Promise.all([
+      ctx.em.find(Tenant, page.length ? { $and: page } : {}, {
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        limit: args.first + 1,
+      }),
+      ctx.em.count(Tenant, filtered),
+    ]);
+    return {
+      tenants: rows.slice(0, args.first),
+      totalCount,
+      hasNextPage: rows.length > args.first,
+      cursorOf: encodeCursor,
+    };
+  }
+
+  /** Updates the caller's own tenant. */
   async update(ctx: ServiceContext, input: unknown): Promise<Tenant> {
+    return this.updateById(ctx, requireTenant(ctx), input);
+  }
+
+  /**
+   * Fields given replace what is stored; `settings` is merged key by key. Plan, quota and status
+   * are the operator's: a tenant key may send them only unchanged (as the knowledge-base
+   * document's PUT does), and a status change goes through the lifecycle rules.
+   */
+  async updateById(ctx: ServiceContext, id: string, input: unknown): Promise<Tenant> {
     const data = parseInput(updateSchema, input);
     try {
       return await ctx.em.transactional(async (em) => {
-        const tenant = await em.findOne(Tenant, { id: requireTenant(ctx), deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        if (!tenant) throw notFound('Tenant');
+        const tenant = await this.getById(ctx, id, em, true);
+        if (!ctx.principal?.operator) this.refuseOperatorFields(data, tenant);
         if (data.email && data.email.toLowerCase() !== tenant.email?.toLowerCase()) {
           await this.assertEmailFree(em, data.email);
         }
@@ -133,11 +247,64 @@ export class TenantService {
         if (data.logo !== undefined) tenant.logo = data.logo;
         if (data.retrieverEngines !== undefined) tenant.retrieverEngines = data.retrieverEngines;
         if (data.settings !== undefined) tenant.settings = mergeSettings(tenant.settings, data.settings);
+        if (data.plan !== undefined) tenant.plan = data.plan;
+        if (data.storageQuota !== undefined) tenant.storageQuota = data.storageQuota;
+        if (data.status !== undefined && data.status !== tenant.status) await this.transition(em, tenant, data.status);
         await em.flush();
         return tenant;
       });
     } catch (err) {
       throw this.translate(err);
+    }
+  }
+
+  /** active -> suspended: every key of the tenant answers 403 until reactivated. */
+  async suspend(ctx: ServiceContext, id: string): Promise<Tenant> {
+    return this.changeStatus(ctx, id, 'suspended');
+  }
+
+  async reactivate(ctx: ServiceContext, id: string): Promise<Tenant> {
+    return this.changeStatus(ctx, id, 'active');
+  }
+
+  /**
+   * Soft delete: `deleted_at` set and every key revoked in one transaction. The tenant vanishes
+   * from tenant-facing reads; its rows are purged after its `retention_days`, or by `purge`.
+   */
+  async delete(ctx: ServiceContext, id: string): Promise<Tenant> {
+    return this.changeStatus(ctx, id, 'deleted');
+  }
+
+  /** Removes a deleted tenant and every row it owns, for good. */
+  async purge(ctx: ServiceContext, id: string): Promise<{ id: string }> {
+    return ctx.em.transactional(async (em) => {
+      const tenant = await this.getById(ctx, id, em, true);
+      if (tenant.status !== 'deleted') throw conflict('Only a deleted tenant can be purged; delete it first');
+      // Foreign keys cascade from tenants to every tenant-owned table.
+      await em.execute('delete from tenants where id = ?', [tenant.id]);
+      return { id: tenant.id };
+    });
+  }
+
+  /**
+   * The background purge: deleted tenants whose `retention_days` have passed since deletion.
+   * Rows are claimed with SKIP LOCKED so every instance can run this at once.
+   */
+  async purgeExpired(em: EntityManager, batch = 100): Promise<string[]> {
+    const purged: string[] = [];
+    for (;;) {
+      const rows = await em.execute<{ id: string }[]>(
+        `delete from tenants where id in (
+           select id from tenants
+            where status = 'deleted'
+              and deleted_at + make_interval(days => coalesce((settings->>'retention_days')::int, 30)) < now()
+            order by deleted_at
+            limit ? for update skip locked)
+         returning id`,
+        [batch],
+      );
+      purged.push(...rows.map((r) => r.id));
+      if (rows.length < batch) return purged;
     }
   }
 
@@ -149,6 +316,42 @@ export class TenantService {
       total_interactions: 0,
       storage_bytes: Number(tenant.storageUsed),
     };
+  }
+
+  private async changeStatus(ctx: ServiceContext, id: string, status: TenantStatus): Promise<Tenant> {
+    return ctx.em.transactional(async (em) => {
+      const tenant = await this.getById(ctx, id, em, true);
+      if (tenant.status !== status) await this.transition(em, tenant, status);
+      await em.flush();
+      return tenant;
+    });
+  }
+
+  /** The lifecycle: active <-> suspended, either -> deleted; deleted is final (until purged). */
+  private async transition(em: EntityManager, tenant: Tenant, to: TenantStatus): Promise<void> {
+    if (tenant.status === 'deleted') {
+      throw conflict(`Tenant is deleted; it cannot become ${to}`);
+    }
+    tenant.status = to;
+    if (to === 'deleted') {
+      const now = new Date();
+      tenant.deletedAt = now;
+      await em.nativeUpdate(ApiKey, { tenant: tenant.id, revokedAt: null }, { revokedAt: now });
+    }
+  }
+
+  private refuseOperatorFields(
+    data: { plan?: string; storageQuota?: number; status?: TenantStatus },
+    current: Tenant | null,
+  ): void {
+    const changed = (
+      [
+        ['plan', data.plan, current?.plan ?? 'free'],
+        ['storage_quota', data.storageQuota, current ? Number(current.storageQuota) : undefined],
+        ['status', data.status, current?.status ?? 'active'],
+      ] as const
+    ).find(([, given, now]) => given !== undefined && given !== now);
+    if (changed) throw forbidden(`Only platform operators can change ${changed[0]}`);
   }
 
   private async assertEmailFree(em: EntityManager, email: string | null | undefined): Promise<void> {
@@ -166,3 +369,4 @@ export class TenantService {
     return err;
   }
 }
+

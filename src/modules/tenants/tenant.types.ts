@@ -160,8 +160,17 @@ export class RegisterTenantInput {
   settings?: TenantSettingsInput;
 }
 
-@InputType()
+@InputType({ description: 'Plan, storageQuota and status may be changed by operators only' })
 export class UpdateTenantInput {
+  @Field(() => String, { nullable: true })
+  plan?: string;
+
+  @Field(() => SafeIntResolver, { nullable: true })
+  storageQuota?: number;
+
+  @Field(() => TenantStatusEnum, { nullable: true })
+  status?: TenantStatusEnum;
+
   @Field(() => String, { nullable: true })
   name?: string;
 
@@ -182,6 +191,60 @@ export class UpdateTenantInput {
 
   @Field(() => TenantSettingsInput, { nullable: true })
   settings?: TenantSettingsInput;
+}
+
+@InputType({ description: 'An operator creating a tenant may also set its plan, quota and status' })
+export class CreateTenantInput extends RegisterTenantInput {
+  @Field(() => String, { nullable: true })
+  plan?: string;
+
+  @Field(() => SafeIntResolver, { nullable: true, description: 'Bytes; 0 or less means unlimited' })
+  storageQuota?: number;
+
+  @Field(() => TenantStatusEnum, { nullable: true })
+  status?: TenantStatusEnum;
+}
+
+@InputType({ description: 'Tenant fields to filter a list by; search matches name or email' })
+export class TenantFilter {
+  @Field(() => TenantStatusEnum, { nullable: true })
+  status?: TenantStatusEnum;
+
+  @Field(() => String, { nullable: true })
+  plan?: string;
+
+  @Field(() => String, { nullable: true })
+  search?: string;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor?: string | null;
+}
+
+@ObjectType()
+export class TenantEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => TenantType)
+  node!: TenantType;
+}
+
+@ObjectType()
+export class TenantConnection {
+  @Field(() => [TenantEdge])
+  edges!: TenantEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => NonNegativeIntResolver)
+  totalCount!: number;
 }
 
 @ObjectType()

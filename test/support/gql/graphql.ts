@@ -7,9 +7,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 export type CreateApiKeyInput = {
   /** Defaults to the calling key's environment */
   environment?: KeyEnvironment | null | undefined;
+  /** Defaults to the calling key's expiry */
   expiresAt?: string | null | undefined;
   name: string;
-  scopes: Array<string>;
+  /** Defaults to the calling key's scopes */
+  scopes?: Array<string> | null | undefined;
 };
 
 /** Who manages encryption keys */
@@ -47,14 +49,18 @@ export type TenantStatus =
   | 'DELETED'
   | 'SUSPENDED';
 
+/** Plan, storageQuota and status may be changed by operators only */
 export type UpdateTenantInput = {
   business?: string | null | undefined;
   description?: string | null | undefined;
   email?: string | null | undefined;
   logo?: string | null | undefined;
   name?: string | null | undefined;
+  plan?: string | null | undefined;
   retrieverEngines?: Record<string, unknown> | null | undefined;
   settings?: TenantSettingsInput | null | undefined;
+  status?: TenantStatus | null | undefined;
+  storageQuota?: number | null | undefined;
 };
 
 export type RegisterTenantMutationVariables = Exact<{

@@ -1,0 +1,62 @@
+import { LockMode } from '@mikro-orm/core';
+import { z } from 'zod';
+import { requireTenant, type ServiceContext } from '../../context';
+import { conflict, notFound } from '../../errors';
+import { parseInput } from '../../validation';
+import { Tenant } from '../tenants/tenant.entity';
+import { TenantSetting } from './tenant-setting.entity';
+
+export const MAX_SETTINGS_PER_TENANT = 500;
+export const MAX_SETTING_VALUE_LENGTH = 4096;
+
+const settingName = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/, 'must start with a letter and use letters, digits, _ . - (at most 128)');
+
+const setSchema = z.strictObject({
+  name: settingName,
+  // Values are stored as text, as the business platform does; numbers and booleans are accepted
+  // and kept in their JSON spelling.
+  value: z
+    .union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean' })
+    .transform(String)
+    .refine((v) => v.length <= MAX_SETTING_VALUE_LENGTH, `must be at most ${MAX_SETTING_VALUE_LENGTH} characters`),
+});
+
+/** Free-form name/value settings of a tenant (the business platform's tenant-setting API). */
+export class TenantSettingService {
+  async list(ctx: ServiceContext): Promise<TenantSetting[]> {
+    const tenantId = requireTenant(ctx);
+    return ctx.em.find(TenantSetting, { tenant: { id: tenantId, deletedAt: null } }, { orderBy: { name: 'asc' } });
+  }
+
+  /** Creates the setting or replaces its value. */
+  async set(ctx: ServiceContext, input: unknown): Promise<TenantSetting> {
+    const { name, value } = parseInput(setSchema, input);
+    const tenantId = requireTenant(ctx);
+    return ctx.em.transactional(async (em) => {
+      // The tenant row lock serialises writers, so the cap and the upsert are exact.
+      const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!tenant) throw notFound('Tenant');
+      let setting = await em.findOne(TenantSetting, { tenant: tenantId, name });
+      if (setting) {
+        setting.value = value;
+      } else {
+        if ((await em.count(TenantSetting, { tenant: tenantId })) >= MAX_SETTINGS_PER_TENANT) {
+          throw conflict(`A tenant may hold at most ${MAX_SETTINGS_PER_TENANT} settings`);
+        }
+        setting = em.create(TenantSetting, { tenant, name, value });
+      }
+      await em.flush();
+      return setting;
+    });
+  }
+
+  async delete(ctx: ServiceContext, name: string): Promise<TenantSetting> {
+    const tenantId = requireTenant(ctx);
+    const setting = await ctx.em.findOne(TenantSetting, { tenant: { id: tenantId, deletedAt: null }, name: String(name) });
+    if (!setting) throw notFound('Setting');
+    await ctx.em.remove(setting).flush();
+    return setting;
+  }
+}
