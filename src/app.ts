@@ -40,6 +40,11 @@ function graphqlErrorPlugin(): ApolloServerPlugin<RequestContext> {
             }
           }
         },
+        async willSendResponse({ response, errors }) {
+          // The same Retry-After header REST sends, for clients that honour it.
+          const limited = errors?.find((e) => typeof e.extensions?.retryAfter === 'number');
+          if (limited) response.http.headers.set('retry-after', String(limited.extensions.retryAfter));
+        },
       };
     },
   };

@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { withDatabase } from './db-url';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../../src/app';
+import { generateKey } from '../../src/auth/key-format';
 import { loadConfig, type Config } from '../../src/config';
 import { initOrm } from '../../src/db/orm';
 import { createServices, type Services } from '../../src/services';
@@ -34,6 +35,8 @@ export interface Harness {
   register(body?: Record<string, unknown>): Promise<Registered>;
   /** A key of `tenant` with exactly these scopes. */
   keyWith(tenant: Registered, scopes: string[]): Promise<string>;
+  /** A fresh operator key (`platform:admin`). */
+  operatorKey(): Promise<string>;
   gql<T, V>(doc: TypedDocumentNode<T, V> | DocumentNode, variables?: V, key?: string, headers?: Record<string, string>): Promise<GqlResult<T>>;
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
 }
@@ -95,6 +98,12 @@ export function useHarness(env: Record<string, string> = {}): Harness {
     });
     if (res.statusCode !== 201) throw new Error(`key creation failed: ${res.statusCode} ${res.body}`);
     return res.json().api_key;
+  };
+
+  h.operatorKey = async () => {
+    const key = generateKey(h.config.keyPrefix, 'live').key;
+    await createServices(h.orm, { ...h.config, adminKey: key }, () => {}).apiKeys.ensurePlatformKey();
+    return key;
   };
 
   h.gql = async (doc, variables, key, headers = {}) => {

@@ -52,3 +52,89 @@ export const RevokeApiKey = graphql(`
     revokeApiKey(id: $id) { id revokedAt }
   }
 `);
+
+export const Tenants = graphql(`
+  query Tenants($first: Int! = 20, $after: String, $filter: TenantFilter) {
+    tenants(first: $first, after: $after, filter: $filter) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { id name email plan status deletedAt } }
+    }
+  }
+`);
+
+export const TenantById = graphql(`
+  query TenantById($id: UUID!) {
+    tenantById(id: $id) { id name status plan storageQuota deletedAt }
+  }
+`);
+
+export const CreateTenant = graphql(`
+  mutation CreateTenant($input: CreateTenantInput!) {
+    createTenant(input: $input) { key apiKey { id scopes } tenant { id name plan storageQuota status } }
+  }
+`);
+
+export const UpdateTenantById = graphql(`
+  mutation UpdateTenantById($id: UUID!, $input: UpdateTenantInput!) {
+    updateTenantById(id: $id, input: $input) { id name plan status storageQuota }
+  }
+`);
+
+export const SuspendTenant = graphql(`
+  mutation SuspendTenant($id: UUID!) { suspendTenant(id: $id) { id status } }
+`);
+
+export const ReactivateTenant = graphql(`
+  mutation ReactivateTenant($id: UUID!) { reactivateTenant(id: $id) { id status } }
+`);
+
+export const DeleteTenant = graphql(`
+  mutation DeleteTenant($id: UUID!) { deleteTenant(id: $id) { id status deletedAt } }
+`);
+
+export const PurgeTenant = graphql(`
+  mutation PurgeTenant($id: UUID!) { purgeTenant(id: $id) }
+`);
+
+export const TenantSettings = graphql(`
+  query TenantSettings { tenantSettings { id name value updatedAt } }
+`);
+
+export const SetTenantSetting = graphql(`
+  mutation SetTenantSetting($name: String!, $value: String!) { setTenantSetting(name: $name, value: $value) { id name value } }
+`);
+
+export const DeleteTenantSetting = graphql(`
+  mutation DeleteTenantSetting($name: String!) { deleteTenantSetting(name: $name) { id name } }
+`);
+
+export const RenameApiKey = graphql(`
+  mutation RenameApiKey($id: UUID!, $name: String!) { renameApiKey(id: $id, name: $name) { id name } }
+`);
+
+export const RotateApiKey = graphql(`
+  mutation RotateApiKey($id: UUID!, $graceSeconds: Int! = 0) {
+    rotateApiKey(id: $id, graceSeconds: $graceSeconds) {
+      key
+      apiKey { id name scopes expiresAt }
+      previous { id rotatedAt replacedById expiresAt revokedAt }
+    }
+  }
+`);
+
+export const ReportLeakedKey = graphql(`
+  mutation ReportLeakedKey($key: String!) { reportLeakedKey(key: $key) }
+`);
+
+export const OperatorKeys = graphql(`
+  query OperatorKeys { operatorKeys { id name scopes prefix } }
+`);
+
+export const CreateOperatorKey = graphql(`
+  mutation CreateOperatorKey($input: CreateOperatorKeyInput!) { createOperatorKey(input: $input) { key apiKey { id scopes } } }
+`);
+
+export const RevokeOperatorKey = graphql(`
+  mutation RevokeOperatorKey($id: UUID!) { revokeOperatorKey(id: $id) { id revokedAt } }
+`);

@@ -17,11 +17,24 @@ export interface ProtectedOperation {
   okStatus?: number;
   /** Asserts that a key of `attacker` used against `victim` neither reads nor changes victim's data. */
   crossTenant: (h: Harness, attacker: Registered, victim: Registered) => Promise<void>;
-  /** Optional extra check after a successful call with the right scope. */
-  verify?: (h: Harness, target: Registered, response: unknown) => Promise<void> | void;
+  /** Optional extra check after a successful REST call with the right scope. */
+  verify?: (h: Harness, target: Registered, response: any) => Promise<void> | void;
+  verifyGraphql?: (h: Harness, target: Registered, data: any) => Promise<void> | void;
 }
 
 const UNRELATED_SCOPE = 'memory:read';
+const OPERATOR_SCOPE = 'platform:admin';
+
+/** A key with exactly the operation's scope (an operator key for operator operations). */
+const rightKey = (h: Harness, op: ProtectedOperation, target: Registered) =>
+  op.scope === OPERATOR_SCOPE ? h.operatorKey() : h.keyWith(target, [op.scope]);
+
+/**
+ * A key without it. For operator operations, the strongest tenant key there is (`tenant:admin`),
+ * of a tenant of its own: the target may be suspended or deleted by the operation's setup.
+ */
+const wrongKey = async (h: Harness, op: ProtectedOperation, target: Registered) =>
+  op.scope === OPERATOR_SCOPE ? (await h.register()).key : h.keyWith(target, [UNRELATED_SCOPE]);
 
 async function restCall(h: Harness, op: ProtectedOperation, target: Registered, key?: string) {
   const req = await op.rest!(target, h);
@@ -46,7 +59,7 @@ export function securityTests(h: Harness, op: ProtectedOperation) {
 
       it('REST: a key without the scope answers 403 naming it', async () => {
         const target = await h.register();
-        const key = await h.keyWith(target, [UNRELATED_SCOPE]);
+        const key = await wrongKey(h, op, target);
         const res = await restCall(h, op, target, key);
         expect(res.statusCode).toBe(403);
         expect(res.json()).toMatchObject({ error: 'Forbidden', message: `API key lacks required scope: ${op.scope}` });
@@ -54,7 +67,7 @@ export function securityTests(h: Harness, op: ProtectedOperation) {
 
       it('REST: a key with exactly the scope succeeds', async () => {
         const target = await h.register();
-        const key = await h.keyWith(target, [op.scope]);
+        const key = await rightKey(h, op, target);
         const res = await restCall(h, op, target, key);
         expect(res.statusCode, res.body).toBe(op.okStatus ?? 200);
         await op.verify?.(h, target, res.json());
@@ -70,7 +83,7 @@ export function securityTests(h: Harness, op: ProtectedOperation) {
 
       it('GraphQL: a key without the scope is FORBIDDEN', async () => {
         const target = await h.register();
-        const key = await h.keyWith(target, [UNRELATED_SCOPE]);
+        const key = await wrongKey(h, op, target);
         const res = await gqlCall(h, op, target, key);
         expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
         expect(res.errors?.[0]?.message).toBe(`API key lacks required scope: ${op.scope}`);
@@ -78,10 +91,11 @@ export function securityTests(h: Harness, op: ProtectedOperation) {
 
       it('GraphQL: a key with exactly the scope succeeds', async () => {
         const target = await h.register();
-        const key = await h.keyWith(target, [op.scope]);
+        const key = await rightKey(h, op, target);
         const res = await gqlCall(h, op, target, key);
         expect(res.errors).toBeUndefined();
         expect(res.data).toBeTruthy();
+        await op.verifyGraphql?.(h, target, res.data);
       });
     }
     it("another tenant's key can neither read nor change this tenant's data", async () => {

@@ -20,6 +20,23 @@ type Documents = {
     "\n  query ApiKeys($includeRevoked: Boolean! = false) {\n    apiKeys(includeRevoked: $includeRevoked) { id name prefix scopes environment createdAt expiresAt lastUsedAt revokedAt }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey { id name prefix scopes environment createdAt expiresAt }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: UUID!) {\n    revokeApiKey(id: $id) { id revokedAt }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query Tenants($first: Int! = 20, $after: String, $filter: TenantFilter) {\n    tenants(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id name email plan status deletedAt } }\n    }\n  }\n": typeof types.TenantsDocument,
+    "\n  query TenantById($id: UUID!) {\n    tenantById(id: $id) { id name status plan storageQuota deletedAt }\n  }\n": typeof types.TenantByIdDocument,
+    "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) { key apiKey { id scopes } tenant { id name plan storageQuota status } }\n  }\n": typeof types.CreateTenantDocument,
+    "\n  mutation UpdateTenantById($id: UUID!, $input: UpdateTenantInput!) {\n    updateTenantById(id: $id, input: $input) { id name plan status storageQuota }\n  }\n": typeof types.UpdateTenantByIdDocument,
+    "\n  mutation SuspendTenant($id: UUID!) { suspendTenant(id: $id) { id status } }\n": typeof types.SuspendTenantDocument,
+    "\n  mutation ReactivateTenant($id: UUID!) { reactivateTenant(id: $id) { id status } }\n": typeof types.ReactivateTenantDocument,
+    "\n  mutation DeleteTenant($id: UUID!) { deleteTenant(id: $id) { id status deletedAt } }\n": typeof types.DeleteTenantDocument,
+    "\n  mutation PurgeTenant($id: UUID!) { purgeTenant(id: $id) }\n": typeof types.PurgeTenantDocument,
+    "\n  query TenantSettings { tenantSettings { id name value updatedAt } }\n": typeof types.TenantSettingsDocument,
+    "\n  mutation SetTenantSetting($name: String!, $value: String!) { setTenantSetting(name: $name, value: $value) { id name value } }\n": typeof types.SetTenantSettingDocument,
+    "\n  mutation DeleteTenantSetting($name: String!) { deleteTenantSetting(name: $name) { id name } }\n": typeof types.DeleteTenantSettingDocument,
+    "\n  mutation RenameApiKey($id: UUID!, $name: String!) { renameApiKey(id: $id, name: $name) { id name } }\n": typeof types.RenameApiKeyDocument,
+    "\n  mutation RotateApiKey($id: UUID!, $graceSeconds: Int! = 0) {\n    rotateApiKey(id: $id, graceSeconds: $graceSeconds) {\n      key\n      apiKey { id name scopes expiresAt }\n      previous { id rotatedAt replacedById expiresAt revokedAt }\n    }\n  }\n": typeof types.RotateApiKeyDocument,
+    "\n  mutation ReportLeakedKey($key: String!) { reportLeakedKey(key: $key) }\n": typeof types.ReportLeakedKeyDocument,
+    "\n  query OperatorKeys { operatorKeys { id name scopes prefix } }\n": typeof types.OperatorKeysDocument,
+    "\n  mutation CreateOperatorKey($input: CreateOperatorKeyInput!) { createOperatorKey(input: $input) { key apiKey { id scopes } } }\n": typeof types.CreateOperatorKeyDocument,
+    "\n  mutation RevokeOperatorKey($id: UUID!) { revokeOperatorKey(id: $id) { id revokedAt } }\n": typeof types.RevokeOperatorKeyDocument,
 };
 const documents: Documents = {
     "\n  mutation RegisterTenant($input: RegisterTenantInput!) {\n    registerTenant(input: $input) {\n      key\n      apiKey { id prefix scopes environment }\n      tenant {\n        id name email status plan storageQuota storageUsed\n        settings { retention_days batch_size max_conversations_per_user max_users encryption_mode webhook_url webhook_events }\n      }\n    }\n  }\n": types.RegisterTenantDocument,
@@ -28,6 +45,23 @@ const documents: Documents = {
     "\n  query ApiKeys($includeRevoked: Boolean! = false) {\n    apiKeys(includeRevoked: $includeRevoked) { id name prefix scopes environment createdAt expiresAt lastUsedAt revokedAt }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey { id name prefix scopes environment createdAt expiresAt }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: UUID!) {\n    revokeApiKey(id: $id) { id revokedAt }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query Tenants($first: Int! = 20, $after: String, $filter: TenantFilter) {\n    tenants(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id name email plan status deletedAt } }\n    }\n  }\n": types.TenantsDocument,
+    "\n  query TenantById($id: UUID!) {\n    tenantById(id: $id) { id name status plan storageQuota deletedAt }\n  }\n": types.TenantByIdDocument,
+    "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) { key apiKey { id scopes } tenant { id name plan storageQuota status } }\n  }\n": types.CreateTenantDocument,
+    "\n  mutation UpdateTenantById($id: UUID!, $input: UpdateTenantInput!) {\n    updateTenantById(id: $id, input: $input) { id name plan status storageQuota }\n  }\n": types.UpdateTenantByIdDocument,
+    "\n  mutation SuspendTenant($id: UUID!) { suspendTenant(id: $id) { id status } }\n": types.SuspendTenantDocument,
+    "\n  mutation ReactivateTenant($id: UUID!) { reactivateTenant(id: $id) { id status } }\n": types.ReactivateTenantDocument,
+    "\n  mutation DeleteTenant($id: UUID!) { deleteTenant(id: $id) { id status deletedAt } }\n": types.DeleteTenantDocument,
+    "\n  mutation PurgeTenant($id: UUID!) { purgeTenant(id: $id) }\n": types.PurgeTenantDocument,
+    "\n  query TenantSettings { tenantSettings { id name value updatedAt } }\n": types.TenantSettingsDocument,
+    "\n  mutation SetTenantSetting($name: String!, $value: String!) { setTenantSetting(name: $name, value: $value) { id name value } }\n": types.SetTenantSettingDocument,
+    "\n  mutation DeleteTenantSetting($name: String!) { deleteTenantSetting(name: $name) { id name } }\n": types.DeleteTenantSettingDocument,
+    "\n  mutation RenameApiKey($id: UUID!, $name: String!) { renameApiKey(id: $id, name: $name) { id name } }\n": types.RenameApiKeyDocument,
+    "\n  mutation RotateApiKey($id: UUID!, $graceSeconds: Int! = 0) {\n    rotateApiKey(id: $id, graceSeconds: $graceSeconds) {\n      key\n      apiKey { id name scopes expiresAt }\n      previous { id rotatedAt replacedById expiresAt revokedAt }\n    }\n  }\n": types.RotateApiKeyDocument,
+    "\n  mutation ReportLeakedKey($key: String!) { reportLeakedKey(key: $key) }\n": types.ReportLeakedKeyDocument,
+    "\n  query OperatorKeys { operatorKeys { id name scopes prefix } }\n": types.OperatorKeysDocument,
+    "\n  mutation CreateOperatorKey($input: CreateOperatorKeyInput!) { createOperatorKey(input: $input) { key apiKey { id scopes } } }\n": types.CreateOperatorKeyDocument,
+    "\n  mutation RevokeOperatorKey($id: UUID!) { revokeOperatorKey(id: $id) { id revokedAt } }\n": types.RevokeOperatorKeyDocument,
 };
 
 /**
@@ -68,6 +102,74 @@ export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeApiKey($id: UUID!) {\n    revokeApiKey(id: $id) { id revokedAt }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: UUID!) {\n    revokeApiKey(id: $id) { id revokedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Tenants($first: Int! = 20, $after: String, $filter: TenantFilter) {\n    tenants(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id name email plan status deletedAt } }\n    }\n  }\n"): (typeof documents)["\n  query Tenants($first: Int! = 20, $after: String, $filter: TenantFilter) {\n    tenants(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id name email plan status deletedAt } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TenantById($id: UUID!) {\n    tenantById(id: $id) { id name status plan storageQuota deletedAt }\n  }\n"): (typeof documents)["\n  query TenantById($id: UUID!) {\n    tenantById(id: $id) { id name status plan storageQuota deletedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) { key apiKey { id scopes } tenant { id name plan storageQuota status } }\n  }\n"): (typeof documents)["\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) { key apiKey { id scopes } tenant { id name plan storageQuota status } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateTenantById($id: UUID!, $input: UpdateTenantInput!) {\n    updateTenantById(id: $id, input: $input) { id name plan status storageQuota }\n  }\n"): (typeof documents)["\n  mutation UpdateTenantById($id: UUID!, $input: UpdateTenantInput!) {\n    updateTenantById(id: $id, input: $input) { id name plan status storageQuota }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SuspendTenant($id: UUID!) { suspendTenant(id: $id) { id status } }\n"): (typeof documents)["\n  mutation SuspendTenant($id: UUID!) { suspendTenant(id: $id) { id status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReactivateTenant($id: UUID!) { reactivateTenant(id: $id) { id status } }\n"): (typeof documents)["\n  mutation ReactivateTenant($id: UUID!) { reactivateTenant(id: $id) { id status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteTenant($id: UUID!) { deleteTenant(id: $id) { id status deletedAt } }\n"): (typeof documents)["\n  mutation DeleteTenant($id: UUID!) { deleteTenant(id: $id) { id status deletedAt } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PurgeTenant($id: UUID!) { purgeTenant(id: $id) }\n"): (typeof documents)["\n  mutation PurgeTenant($id: UUID!) { purgeTenant(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TenantSettings { tenantSettings { id name value updatedAt } }\n"): (typeof documents)["\n  query TenantSettings { tenantSettings { id name value updatedAt } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetTenantSetting($name: String!, $value: String!) { setTenantSetting(name: $name, value: $value) { id name value } }\n"): (typeof documents)["\n  mutation SetTenantSetting($name: String!, $value: String!) { setTenantSetting(name: $name, value: $value) { id name value } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteTenantSetting($name: String!) { deleteTenantSetting(name: $name) { id name } }\n"): (typeof documents)["\n  mutation DeleteTenantSetting($name: String!) { deleteTenantSetting(name: $name) { id name } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RenameApiKey($id: UUID!, $name: String!) { renameApiKey(id: $id, name: $name) { id name } }\n"): (typeof documents)["\n  mutation RenameApiKey($id: UUID!, $name: String!) { renameApiKey(id: $id, name: $name) { id name } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateApiKey($id: UUID!, $graceSeconds: Int! = 0) {\n    rotateApiKey(id: $id, graceSeconds: $graceSeconds) {\n      key\n      apiKey { id name scopes expiresAt }\n      previous { id rotatedAt replacedById expiresAt revokedAt }\n    }\n  }\n"): (typeof documents)["\n  mutation RotateApiKey($id: UUID!, $graceSeconds: Int! = 0) {\n    rotateApiKey(id: $id, graceSeconds: $graceSeconds) {\n      key\n      apiKey { id name scopes expiresAt }\n      previous { id rotatedAt replacedById expiresAt revokedAt }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReportLeakedKey($key: String!) { reportLeakedKey(key: $key) }\n"): (typeof documents)["\n  mutation ReportLeakedKey($key: String!) { reportLeakedKey(key: $key) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OperatorKeys { operatorKeys { id name scopes prefix } }\n"): (typeof documents)["\n  query OperatorKeys { operatorKeys { id name scopes prefix } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateOperatorKey($input: CreateOperatorKeyInput!) { createOperatorKey(input: $input) { key apiKey { id scopes } } }\n"): (typeof documents)["\n  mutation CreateOperatorKey($input: CreateOperatorKeyInput!) { createOperatorKey(input: $input) { key apiKey { id scopes } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeOperatorKey($id: UUID!) { revokeOperatorKey(id: $id) { id revokedAt } }\n"): (typeof documents)["\n  mutation RevokeOperatorKey($id: UUID!) { revokeOperatorKey(id: $id) { id revokedAt } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

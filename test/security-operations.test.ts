@@ -1,0 +1,297 @@
+import { expect } from 'vitest';
+import { useHarness, type Harness, type Registered } from './support/harness';
+import {
+  CreateOperatorKey,
+  CreateTenant,
+  DeleteTenant,
+  DeleteTenantSetting,
+  OperatorKeys,
+  PurgeTenant,
+  ReactivateTenant,
+  RenameApiKey,
+  RevokeOperatorKey,
+  RotateApiKey,
+  SetTenantSetting,
+  SuspendTenant,
+  TenantById,
+  Tenants,
+  TenantSettings,
+  UpdateTenantById,
+} from './support/operations';
+import { securityTests } from './support/security';
+
+/** The four security tests for every operation of the operator, lifecycle and key-lifecycle work. */
+const h = useHarness();
+
+const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+const statusOf = async (h: Harness, t: Registered) =>
+  (await h.sql('select status, deleted_at from tenants where id = ?', [t.tenantId]))[0];
+const keyIdsOf = async (h: Harness, t: Registered) =>
+  (await h.sql<{ id: string }>('select id from api_keys where tenant_id = ? order by id', [t.tenantId])).map((r) => r.id);
+const settingsOf = async (h: Harness, t: Registered) => h.sql('select name, value from tenant_settings where tenant_id = ? order by name', [t.tenantId]);
+
+async function spareKey(h: Harness, t: Registered): Promise<string> {
+  const res = await h.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth(t.key), payload: { name: 'spare', scopes: ['memory:read'] } });
+  return res.json().key_id;
+}
+
+async function deleted(h: Harness, t: Registered): Promise<Registered> {
+  await h.sql(`update tenants set status = 'deleted', deleted_at = now() where id = ?`, [t.tenantId]);
+  return t;
+}
+
+/** Operations on "a tenant by id": another tenant's key must learn nothing and change nothing. */
+function byIdCrossTenant(method: string, suffix = '') {
+  return async (h: Harness, attacker: Registered, victim: Registered) => {
+    const before = await statusOf(h, victim);
+    const res = await h.app.inject({ method: method as any, url: `/api/v1/tenants/${victim.tenantId}${suffix}`, headers: auth(attacker.key), payload: method === 'PUT' ? { name: 'x' } : undefined });
+    expect([403, 404]).toContain(res.statusCode);
+    expect(res.body).not.toContain(victim.tenantId);
+    expect(await statusOf(h, victim)).toEqual(before);
+  };
+}
+
+securityTests(h, {
+  name: 'listTenants',
+  scope: 'tenant:read',
+  rest: () => ({ method: 'GET', url: '/api/v1/tenants' }),
+  graphql: () => ({ doc: Tenants }),
+  verify: (_h, target, body) => expect(body.data.items.map((t: any) => t.id)).toEqual([target.tenantId]),
+  verifyGraphql: (_h, target, data) => expect(data.tenants.edges.map((e: any) => e.node.id)).toEqual([target.tenantId]),
+  async crossTenant(h, attacker, victim) {
+    const res = await h.app.inject({ method: 'GET', url: '/api/v1/tenants?search=Test', headers: auth(attacker.key) });
+    expect(res.json().data.items.map((t: any) => t.id)).toEqual([attacker.tenantId]);
+    const gql = await h.gql(Tenants, { first: 100 }, attacker.key);
+    expect(JSON.stringify(gql.data)).not.toContain(victim.tenantId);
+    expect(gql.data!.tenants.totalCount).toBe(1);
+  },
+});
+
+securityTests(h, {
+  name: 'getTenantById',
+  scope: 'tenant:read',
+  rest: (t) => ({ method: 'GET', url: `/api/v1/tenants/${t.tenantId}` }),
+  graphql: (t) => ({ doc: TenantById, variables: { id: t.tenantId } }),
+  verify: (_h, t, body) => expect(body).toMatchObject({ data: { id: t.tenantId }, success: true }),
+  async crossTenant(h, attacker, victim) {
+    await byIdCrossTenant('GET')(h, attacker, victim);
+    const gql = await h.gql(TenantById, { id: victim.tenantId }, attacker.key);
+    expect(gql.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  },
+});
+
+securityTests(h, {
+  name: 'updateTenantById',
+  scope: 'tenant:admin',
+  rest: (t) => ({ method: 'PUT', url: `/api/v1/tenants/${t.tenantId}`, payload: { name: 'weknora new' } }),
+  graphql: (t) => ({ doc: UpdateTenantById, variables: { id: t.tenantId, input: { name: 'weknora new' } } }),
+  verify: (_h, _t, body) => expect(body.data.name).toBe('weknora new'),
+  async crossTenant(h, attacker, victim) {
+    await byIdCrossTenant('PUT')(h, attacker, victim);
+    const gql = await h.gql(UpdateTenantById, { id: victim.tenantId, input: { name: 'pwned' } }, attacker.key);
+    expect(gql.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await h.sql('select name from tenants where id = ?', [victim.tenantId]))[0].name).toBe('Test Tenant');
+  },
+});
+
+securityTests(h, {
+  name: 'deleteTenant',
+  scope: 'tenant:admin',
+  rest: (t) => ({ method: 'DELETE', url: `/api/v1/tenants/${t.tenantId}` }),
+  graphql: (t) => ({ doc: DeleteTenant, variables: { id: t.tenantId } }),
+  verify: async (h, t, body) => {
+    expect(body).toEqual({ message: 'Tenant deleted successfully', success: true });
+    expect((await statusOf(h, t)).status).toBe('deleted');
+  },
+  async crossTenant(h, attacker, victim) {
+    await byIdCrossTenant('DELETE')(h, attacker, victim);
+    const gql = await h.gql(DeleteTenant, { id: victim.tenantId }, attacker.key);
+    expect(gql.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const business = await h.app.inject({ method: 'DELETE', url: '/api/tenant', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId } });
+    expect(business.statusCode).toBe(403);
+    expect((await statusOf(h, victim)).status).toBe('active');
+  },
+});
+
+for (const [name, suffix, doc, from] of [
+  ['suspendTenant', '/suspend', SuspendTenant, 'active'],
+  ['reactivateTenant', '/reactivate', ReactivateTenant, 'suspended'],
+] as const) {
+  securityTests(h, {
+    name,
+    scope: 'platform:admin',
+    rest: async (t, h) => {
+      await h.sql('update tenants set status = ? where id = ?', [from, t.tenantId]);
+      return { method: 'POST', url: `/api/v1/tenants/${t.tenantId}${suffix}` };
+    },
+    graphql: async (t, h) => {
+      await h.sql('update tenants set status = ? where id = ?', [from, t.tenantId]);
+      return { doc, variables: { id: t.tenantId } };
+    },
+    verify: async (h, t) => expect((await statusOf(h, t)).status).toBe(from === 'active' ? 'suspended' : 'active'),
+    async crossTenant(h, attacker, victim) {
+      await byIdCrossTenant('POST', suffix)(h, attacker, victim);
+      const gql = await h.gql(doc, { id: victim.tenantId }, attacker.key);
+      expect(gql.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    },
+  });
+}
+
+securityTests(h, {
+  name: 'purgeTenant',
+  scope: 'platform:admin',
+  rest: async (t, h) => ({ method: 'POST', url: `/api/v1/tenants/${(await deleted(h, t)).tenantId}/purge` }),
+  graphql: async (t, h) => ({ doc: PurgeTenant, variables: { id: (await deleted(h, t)).tenantId } }),
+  verify: async (h, t) => expect(await h.sql('select id from tenants where id = ?', [t.tenantId])).toEqual([]),
+  async crossTenant(h, attacker, victim) {
+    await deleted(h, victim);
+    await byIdCrossTenant('POST', '/purge')(h, attacker, victim);
+    expect(await h.sql('select id from tenants where id = ?', [victim.tenantId])).toHaveLength(1);
+  },
+});
+
+securityTests(h, {
+  name: 'createTenant',
+  scope: 'platform:admin',
+  graphql: () => ({ doc: CreateTenant, variables: { input: { name: 'Enterprise Co', plan: 'enterprise', storageQuota: 0 } } }),
+  verifyGraphql: (_h, _t, data) => expect(data.createTenant.tenant).toMatchObject({ plan: 'enterprise', storageQuota: 0 }),
+  async crossTenant(h, attacker) {
+    const before = (await h.sql('select count(*)::int as n from tenants'))[0].n;
+    const gql = await h.gql(CreateTenant, { input: { name: 'x', plan: 'enterprise' } }, attacker.key);
+    expect(gql.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await h.sql('select count(*)::int as n from tenants'))[0].n).toBe(before);
+  },
+});
+
+securityTests(h, {
+  name: 'listTenantSettings',
+  scope: 'tenant:read',
+  rest: () => ({ method: 'GET', url: '/api/tenant-setting' }),
+  graphql: () => ({ doc: TenantSettings }),
+  async crossTenant(h, attacker, victim) {
+    await h.app.inject({ method: 'POST', url: '/api/tenant-setting', headers: auth(victim.key), payload: { name: 'SECRET_PLAN', value: 'v' } });
+    const res = await h.app.inject({ method: 'GET', url: '/api/tenant-setting', headers: auth(attacker.key) });
+    expect(res.json()).toEqual([]);
+    const named = await h.app.inject({ method: 'GET', url: '/api/tenant-setting', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId } });
+    expect(named.statusCode).toBe(403);
+  },
+});
+
+securityTests(h, {
+  name: 'setTenantSetting',
+  scope: 'tenant:admin',
+  okStatus: 201,
+  rest: () => ({ method: 'POST', url: '/api/tenant-setting', payload: { name: 'DATE_FORMAT', value: 'YYYY-MM-DD' } }),
+  graphql: () => ({ doc: SetTenantSetting, variables: { name: 'DATE_FORMAT', value: 'YYYY-MM-DD' } }),
+  verify: async (h, t) => expect(await settingsOf(h, t)).toEqual([{ name: 'DATE_FORMAT', value: 'YYYY-MM-DD' }]),
+  async crossTenant(h, attacker, victim) {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/tenant-setting',
+      headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId },
+      payload: { name: 'CURRENCY', value: 'XXX' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(await settingsOf(h, victim)).toEqual([]);
+  },
+});
+
+securityTests(h, {
+  name: 'deleteTenantSetting',
+  scope: 'tenant:admin',
+  rest: async (t, h) => {
+    await h.app.inject({ method: 'POST', url: '/api/tenant-setting', headers: auth(t.key), payload: { name: 'X', value: '1' } });
+    return { method: 'DELETE', url: '/api/tenant-setting/X' };
+  },
+  graphql: async (t, h) => {
+    await h.app.inject({ method: 'POST', url: '/api/tenant-setting', headers: auth(t.key), payload: { name: 'X', value: '1' } });
+    return { doc: DeleteTenantSetting, variables: { name: 'X' } };
+  },
+  async crossTenant(h, attacker, victim) {
+    await h.app.inject({ method: 'POST', url: '/api/tenant-setting', headers: auth(victim.key), payload: { name: 'KEEP', value: '1' } });
+    const res = await h.app.inject({ method: 'DELETE', url: '/api/tenant-setting/KEEP', headers: auth(attacker.key) });
+    expect(res.statusCode).toBe(404);
+    expect(await settingsOf(h, victim)).toEqual([{ name: 'KEEP', value: '1' }]);
+  },
+});
+
+securityTests(h, {
+  name: 'renameApiKey',
+  scope: 'tenant:admin',
+  rest: async (t, h) => ({ method: 'PATCH', url: `/api/v1/api-keys/${await spareKey(h, t)}`, payload: { name: 'renamed' } }),
+  graphql: async (t, h) => ({ doc: RenameApiKey, variables: { id: await spareKey(h, t), name: 'renamed' } }),
+  verify: (_h, _t, body) => expect(body.name).toBe('renamed'),
+  async crossTenant(h, attacker, victim) {
+    const [id] = await keyIdsOf(h, victim);
+    const res = await h.app.inject({ method: 'PATCH', url: `/api/v1/api-keys/${id}`, headers: auth(attacker.key), payload: { name: 'pwned' } });
+    expect(res.statusCode).toBe(404);
+    expect((await h.sql('select name from api_keys where id = ?', [id]))[0].name).toBe('Default admin key');
+  },
+});
+
+securityTests(h, {
+  name: 'rotateApiKey',
+  scope: 'tenant:admin',
+  okStatus: 201,
+  rest: async (t, h) => ({ method: 'POST', url: `/api/v1/api-keys/${await spareKey(h, t)}/rotate`, payload: {} }),
+  graphql: async (t, h) => ({ doc: RotateApiKey, variables: { id: await spareKey(h, t) } }),
+  async crossTenant(h, attacker, victim) {
+    const before = await keyIdsOf(h, victim);
+    const res = await h.app.inject({ method: 'POST', url: `/api/v1/api-keys/${before[0]}/rotate`, headers: auth(attacker.key), payload: {} });
+    expect(res.statusCode).toBe(404);
+    expect(await keyIdsOf(h, victim)).toEqual(before);
+    expect((await h.app.inject({ url: '/api/v1/tenant', headers: auth(victim.key) })).statusCode).toBe(200);
+  },
+});
+
+securityTests(h, {
+  name: 'listOperatorKeys',
+  scope: 'platform:admin',
+  rest: () => ({ method: 'GET', url: '/api/v1/operator-keys' }),
+  graphql: () => ({ doc: OperatorKeys }),
+  async crossTenant(h, attacker) {
+    const res = await h.app.inject({ method: 'GET', url: '/api/v1/operator-keys', headers: auth(attacker.key) });
+    expect(res.statusCode).toBe(403);
+  },
+});
+
+securityTests(h, {
+  name: 'createOperatorKey',
+  scope: 'platform:admin',
+  okStatus: 201,
+  rest: () => ({ method: 'POST', url: '/api/v1/operator-keys', payload: { name: 'ops' } }),
+  graphql: () => ({ doc: CreateOperatorKey, variables: { input: { name: 'ops' } } }),
+  verify: (_h, _t, body) => expect(body).toMatchObject({ scopes: ['platform:admin'], api_key: expect.stringMatching(/^rk_live_/) }),
+  async crossTenant(h, attacker) {
+    const before = (await h.sql('select count(*)::int as n from api_keys where tenant_id is null'))[0].n;
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/operator-keys', headers: auth(attacker.key), payload: { name: 'x' } });
+    expect(res.statusCode).toBe(403);
+    expect((await h.sql('select count(*)::int as n from api_keys where tenant_id is null'))[0].n).toBe(before);
+  },
+});
+
+securityTests(h, {
+  name: 'revokeOperatorKey',
+  scope: 'platform:admin',
+  rest: async (_t, h) => {
+    await h.operatorKey();
+    const [row] = await h.sql(`select id from api_keys where tenant_id is null and revoked_at is null limit 1`);
+    return { method: 'DELETE', url: `/api/v1/operator-keys/${row.id}` };
+  },
+  graphql: async (_t, h) => {
+    await h.operatorKey();
+    const [row] = await h.sql(`select id from api_keys where tenant_id is null and revoked_at is null order by created_at limit 1`);
+    return { doc: RevokeOperatorKey, variables: { id: row.id } };
+  },
+  async crossTenant(h, attacker, victim) {
+    // A tenant key can no more revoke an operator key than another tenant's key.
+    await h.operatorKey();
+    const [row] = await h.sql(`select id from api_keys where tenant_id is null and revoked_at is null limit 1`);
+    const res = await h.app.inject({ method: 'DELETE', url: `/api/v1/operator-keys/${row.id}`, headers: auth(attacker.key) });
+    expect(res.statusCode).toBe(403);
+    const [victimKey] = await keyIdsOf(h, victim);
+    const viaTenantRoute = await h.app.inject({ method: 'DELETE', url: `/api/v1/api-keys/${row.id}`, headers: auth(victim.key) });
+    expect(viaTenantRoute.statusCode).toBe(404);
+    expect(victimKey).toBeTruthy();
+  },
+});
