@@ -32,8 +32,10 @@ export interface RestRoute {
  * Maps a JSON body's documented field names onto a service's input. Unknown fields are refused
  * by name rather than silently dropped, so a typo never looks like success.
  */
-function mapBody(body: unknown, fields: Record<string, string>): Record<string, unknown> {
-  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+function mapBody(given: unknown, fields: Record<string, string>): Record<string, unknown> {
+  // No body at all reads as an empty object: the service then names what is required.
+  const body = given ?? {};
+  if (typeof body !== 'object' || Array.isArray(body)) {
     throw badInput([{ field: 'body', message: 'must be a JSON object' }]);
   }
   const out: Record<string, unknown> = {};

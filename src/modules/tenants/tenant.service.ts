@@ -167,9 +167,11 @@ export class TenantService {
     }
   }
 
-  /** The caller's own tenant. */
+  /** The caller's own tenant (for operators, the one named by X-Tenant-ID); never a deleted one. */
   async get(ctx: ServiceContext): Promise<Tenant> {
-    return this.getById(ctx, requireTenant(ctx));
+    const tenant = await this.getById(ctx, requireTenant(ctx));
+    if (tenant.deletedAt) throw notFound('Tenant');
+    return tenant;
   }
 
   /**
