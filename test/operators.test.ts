@@ -93,3 +93,40 @@ describe('operators manage any tenant', () => {
     expect((await h.sql('select plan from tenants where id = ?', [res.json().tenant_id]))[0].plan).toBe('pro');
   });
 });
+
+describe('bad input to operator operations', () => {
+  it('malformed or unknown ids answer 404 and change nothing', async () => {
+    const op = await h.operatorKey();
+    const t = await h.register();
+    const [before] = await h.sql('select * from tenants where id = ?', [t.tenantId]);
+    for (const id of ['not-a-uuid', '00000000-0000-4000-8000-000000000000', "1' or '1'='1"]) {
+      for (const [method, suffix] of [['GET', ''], ['PUT', ''], ['DELETE', ''], ['POST', '/suspend'], ['POST', '/reactivate'], ['POST', '/purge']] as const) {
+        const res = await h.app.inject({ method, url: `/api/v1/tenants/${encodeURIComponent(id)}${suffix}`, headers: auth(op), payload: method === 'PUT' ? { name: 'x' } : undefined });
+        expect(res.statusCode, `${method} ${id}${suffix}`).toBe(404);
+        expect(res.json()).toEqual({ error: 'Not Found', message: 'Tenant not found' });
+      }
+    }
+    expect((await h.sql('select * from tenants where id = ?', [t.tenantId]))[0]).toEqual(before);
+  });
+
+  it('operator keys: bad names, past expiries and bad ids are refused, nothing written', async () => {
+    const op = await h.operatorKey();
+    const count = async () => (await h.sql('select count(*)::int as n from api_keys where tenant_id is null'))[0].n;
+    const before = await count();
+    const cases: [object, string][] = [
+      [{ name: '' }, 'name'],
+      [{ name: 'x', expires_at: '2001-01-01T00:00:00Z' }, 'expires_at'],
+      [{ name: 'x', scopes: ['tenant:admin'] }, 'scopes'],
+    ];
+    for (const [payload, field] of cases) {
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/operator-keys', headers: auth(op), payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().field).toBe(field);
+    }
+    expect(await count()).toBe(before);
+    const badId = await h.app.inject({ method: 'DELETE', url: '/api/v1/operator-keys/nope', headers: auth(op) });
+    expect(badId.statusCode).toBe(400);
+    const unknown = await h.app.inject({ method: 'DELETE', url: '/api/v1/operator-keys/00000000-0000-4000-8000-000000000000', headers: auth(op) });
+    expect(unknown.statusCode).toBe(404);
+  });
+});
