@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126153539_core } from './Migration20261126153539_core';
 import { Migration20261126155311_lifecycle } from './Migration20261126155311_lifecycle';
+import { Migration20261126160832_audit } from './Migration20261126160832_audit';
 
 /**
  * Every migration, in order. Generated files are committed and never edited after they land;
@@ -9,4 +10,5 @@ import { Migration20261126155311_lifecycle } from './Migration20261126155311_lif
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126153539_core', class: Migration20261126153539_core },
   { name: 'Migration20261126155311_lifecycle', class: Migration20261126155311_lifecycle },
+  { name: 'Migration20261126160832_audit', class: Migration20261126160832_audit },
 ];

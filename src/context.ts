@@ -7,6 +7,8 @@ import type { Services } from './services';
 /** Who is calling: an authenticated key, resolved once per request. */
 export interface Principal {
   keyId: string;
+  /** The key's display prefix, for audit entries. */
+  prefix: string;
   /** The key's own tenant; null for an operator key. */
   keyTenantId: string | null;
   scopes: readonly string[];

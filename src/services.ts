@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
 import { ApiKeyService } from './modules/api-keys/api-key.service';
 import { LastUsedRecorder } from './modules/api-keys/last-used';
+import { AuditService } from './modules/audit/audit.service';
 import { TenantSettingService } from './modules/tenant-settings/tenant-setting.service';
 import { TenantService } from './modules/tenants/tenant.service';
 
@@ -10,6 +11,7 @@ export interface Services {
   orm: MikroORM;
   config: Config;
   lastUsed: LastUsedRecorder;
+  audit: AuditService;
   apiKeys: ApiKeyService;
   tenants: TenantService;
   tenantSettings: TenantSettingService;
@@ -17,7 +19,8 @@ export interface Services {
 
 export function createServices(orm: MikroORM, config: Config, onError: (err: unknown) => void): Services {
   const lastUsed = new LastUsedRecorder(orm, onError);
-  const apiKeys = new ApiKeyService(orm, config, lastUsed);
-  const tenants = new TenantService(config, apiKeys);
-  return { orm, config, lastUsed, apiKeys, tenants, tenantSettings: new TenantSettingService() };
+  const audit = new AuditService();
+  const apiKeys = new ApiKeyService(orm, config, lastUsed, audit);
+  const tenants = new TenantService(config, apiKeys, audit);
+  return { orm, config, lastUsed, audit, apiKeys, tenants, tenantSettings: new TenantSettingService(audit) };
 }

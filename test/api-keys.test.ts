@@ -83,8 +83,10 @@ describe('POST /api/v1/api-keys', () => {
   it('a key can only grant scopes it holds itself', async () => {
     const t = await h.register();
     const em = h.orm.em.fork();
-    const limited = { keyId: 'k', keyTenantId: t.tenantId, scopes: ['tenant:read', 'memory:read'], environment: 'live' as const, operator: false };
-    const ctx = { em: em as any, requestId: 'r', principal: limited, tenantId: t.tenantId };
+    // A key with narrower scopes than tenant:admin, as the service sees it.
+    const [{ id: keyId, prefix }] = await h.sql('select id, prefix from api_keys where tenant_id = ?', [t.tenantId]);
+    const limited = { keyId, prefix, keyTenantId: t.tenantId, scopes: ['tenant:read', 'memory:read'], environment: 'live' as const, expiresAt: null, operator: false };
+    const ctx = { em: em as any, requestId: 'r', ip: '127.0.0.1', principal: limited, tenantId: t.tenantId };
     const before = await countKeys();
     await expect(h.services.apiKeys.create(ctx, { name: 'k', scopes: ['memory:read', 'memory:write'] })).rejects.toMatchObject({
       extensions: { code: 'FORBIDDEN' },

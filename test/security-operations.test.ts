@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { useHarness, type Harness, type Registered } from './support/harness';
 import {
+  AuditEvents,
   CreateOperatorKey,
   CreateTenant,
   DeleteTenant,
@@ -293,5 +294,21 @@ securityTests(h, {
     const viaTenantRoute = await h.app.inject({ method: 'DELETE', url: `/api/v1/api-keys/${row.id}`, headers: auth(victim.key) });
     expect(viaTenantRoute.statusCode).toBe(404);
     expect(victimKey).toBeTruthy();
+  },
+});
+
+securityTests(h, {
+  name: 'listAuditEvents',
+  scope: 'audit:read',
+  rest: () => ({ method: 'GET', url: '/api/v1/tenant/audit' }),
+  graphql: () => ({ doc: AuditEvents }),
+  verify: (_h, t, body) => expect(body.events.map((e: any) => e.tenant_id)).toEqual([t.tenantId, t.tenantId]),
+  async crossTenant(h, attacker, victim) {
+    const res = await h.app.inject({ url: '/api/v1/tenant/audit?limit=200', headers: auth(attacker.key) });
+    expect(JSON.stringify(res.json())).not.toContain(victim.tenantId);
+    const named = await h.app.inject({ url: `/api/v1/tenant/audit?tenant_id=${victim.tenantId}`, headers: auth(attacker.key) });
+    expect(JSON.stringify(named.json())).not.toContain(victim.tenantId);
+    const gql = await h.gql(AuditEvents, { filter: { tenantId: victim.tenantId } }, attacker.key);
+    expect(JSON.stringify(gql.data)).not.toContain(victim.tenantId);
   },
 });

@@ -6,6 +6,8 @@
 export type Access = { public: true } | { scopes: readonly (readonly string[])[] };
 
 const scopes = (...all: string[]): Access => ({ scopes: [all] });
+/** Any one of the scopes suffices. */
+const anyOf = (...each: string[]): Access => ({ scopes: each.map((s) => [s]) });
 const open: Access = { public: true };
 
 export const OPERATIONS = {
@@ -35,6 +37,17 @@ export const OPERATIONS = {
   rotateApiKey: scopes('tenant:admin'),
   revokeApiKey: scopes('tenant:admin'),
   reportLeakedKey: open,
+
+  // Gateway configuration, secrets, tenant info, audit.
+  getTenantConfig: scopes('config:read'),
+  saveTenantConfig: scopes('config:write'),
+  rollbackTenantConfig: scopes('config:write'),
+  listSecrets: anyOf('secrets:read', 'secrets:write'),
+  readSecret: scopes('secrets:read'),
+  storeSecret: scopes('secrets:write'),
+  deleteSecret: scopes('secrets:write'),
+  getTenantInfo: scopes('tenant:read'),
+  listAuditEvents: scopes('audit:read'),
 
   // Operator keys.
   listOperatorKeys: scopes('platform:admin'),

@@ -12,6 +12,11 @@ export const SCOPE_CATALOG = {
   'conversations:write': 'Create and update conversations',
   'tenant:read': 'View tenant information',
   'tenant:admin': 'Full tenant administration (implies every tenant-level scope)',
+  'config:read': "Read the tenant's gateway configuration and its history",
+  'config:write': 'Save and roll back the gateway configuration',
+  'secrets:read': "Read secret values (every read is audited)",
+  'secrets:write': 'Store and delete secrets',
+  'audit:read': "Read the tenant's audit trail",
   'platform:admin': 'Operate Tenantry itself: every tenant, operator keys',
 } as const;
 

@@ -1,12 +1,14 @@
+import 'reflect-metadata';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from '../modules/api-keys/api-key.resolver';
+import { AuditResolver } from '../modules/audit/audit.resolver';
 import { TenantSettingResolver } from '../modules/tenant-settings/tenant-setting.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { enforceScopeDirectives, publicDirective, requiresScopesDirective } from './scope-directives';
 
-export const RESOLVERS = [TenantResolver, ApiKeyResolver, TenantSettingResolver] as const;
+export const RESOLVERS = [TenantResolver, ApiKeyResolver, TenantSettingResolver, AuditResolver] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
 

@@ -138,3 +138,12 @@ export const CreateOperatorKey = graphql(`
 export const RevokeOperatorKey = graphql(`
   mutation RevokeOperatorKey($id: UUID!) { revokeOperatorKey(id: $id) { id revokedAt } }
 `);
+
+export const AuditEvents = graphql(`
+  query AuditEvents($first: Int! = 50, $after: String, $filter: AuditFilter) {
+    auditEvents(first: $first, after: $after, filter: $filter) {
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { id tenantId actorType actorKeyId action targetType targetId changes createdAt } }
+    }
+  }
+`);

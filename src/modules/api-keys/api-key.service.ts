@@ -8,6 +8,7 @@ import { requireTenant, type Principal, type ServiceContext } from '../../contex
 import { AppError, badInput, conflict, forbidden, notFound, unauthenticated } from '../../errors';
 import { Limit } from '../../rate-limit';
 import { parseInput } from '../../validation';
+import type { AuditService } from '../audit/audit.service';
 import { Tenant } from '../tenants/tenant.entity';
 import { ApiKey } from './api-key.entity';
 import type { LastUsedRecorder } from './last-used';
@@ -58,6 +59,20 @@ const operatorKeySchema = z.strictObject({ name: keyName, expiresAt: futureDate.
 
 export type CreateKeyInput = z.input<typeof createKeySchema>;
 
+/** What an audit entry shows of a key: never the key, never its digest. */
+export function keySnapshot(k: ApiKey): Record<string, unknown> {
+  return {
+    name: k.name,
+    prefix: k.prefix,
+    scopes: k.scopes,
+    environment: k.environment,
+    expiresAt: k.expiresAt ?? null,
+    revokedAt: k.revokedAt ?? null,
+    rotatedAt: k.rotatedAt ?? null,
+    replacedById: k.replacedById ?? null,
+  };
+}
+
 export interface CreatedKey {
   /** The full key: returned exactly once, never stored. */
   key: string;
@@ -66,6 +81,7 @@ export interface CreatedKey {
 
 interface KeyRow {
   id: string;
+  prefix: string;
   tenant_id: string | null;
   scopes: string[];
   environment: KeyEnvironment;
@@ -84,6 +100,7 @@ export class ApiKeyService {
     private readonly orm: MikroORM,
     private readonly config: Config,
     private readonly lastUsed: LastUsedRecorder,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -95,7 +112,7 @@ export class ApiKeyService {
     if (!parsed) throw unauthenticated();
     const digest = digestKey(rawKey);
     const [row] = await this.orm.em.getConnection().execute<KeyRow[]>(
-      `select k.id, k.tenant_id, k.scopes, k.environment, k.digest, k.expires_at, k.revoked_at,
+      `select k.id, k.tenant_id, k.prefix, k.scopes, k.environment, k.digest, k.expires_at, k.revoked_at,
               t.status as tenant_status, t.deleted_at as tenant_deleted_at
          from api_keys k left join tenants t on t.id = k.tenant_id
         where k.digest = ?`,
@@ -112,6 +129,7 @@ export class ApiKeyService {
     const operator = row.tenant_id === null && row.scopes.includes(PLATFORM_ADMIN);
     return {
       keyId: row.id,
+      prefix: row.prefix,
       keyTenantId: row.tenant_id,
       scopes: row.scopes,
       environment: row.environment,
@@ -175,6 +193,7 @@ export class ApiKeyService {
       const tenant = await this.lockTenant(em, tenantId);
       await this.assertUnderCap(em, tenant.id);
       const created = this.issue(em, tenant, { name: data.name, scopes, environment, expiresAt });
+      this.audit.record(em, ctx, { action: 'api_key.created', targetType: 'api_key', targetId: created.apiKey.id, before: null, after: keySnapshot(created.apiKey) });
       await em.flush();
       return created;
     });
@@ -194,7 +213,9 @@ export class ApiKeyService {
   async revoke(ctx: ServiceContext, id: string): Promise<ApiKey> {
     const key = await this.findOwn(ctx, ctx.em, id);
     if (!key.revokedAt) {
+      const before = keySnapshot(key);
       key.revokedAt = new Date();
+      this.audit.record(ctx.em, ctx, { action: 'api_key.revoked', targetType: 'api_key', targetId: key.id, before, after: keySnapshot(key) });
       await ctx.em.flush();
     }
     return key;
@@ -204,7 +225,9 @@ export class ApiKeyService {
     const { name } = parseInput(renameSchema, input);
     const key = await this.findOwn(ctx, ctx.em, id);
     if (key.revokedAt) throw conflict('API key is revoked');
+    const before = keySnapshot(key);
     key.name = name;
+    this.audit.record(ctx.em, ctx, { action: 'api_key.renamed', targetType: 'api_key', targetId: key.id, before, after: keySnapshot(key) });
     await ctx.em.flush();
     return key;
   }
@@ -230,10 +253,12 @@ export class ApiKeyService {
         expiresAt: old.expiresAt,
       });
       const graceEnd = new Date(now.getTime() + graceSeconds * 1000);
+      const before = keySnapshot(old);
       old.rotatedAt = now;
       old.replacedById = created.apiKey.id;
       if (graceSeconds === 0) old.revokedAt = now;
       else if (!old.expiresAt || old.expiresAt > graceEnd) old.expiresAt = graceEnd;
+      this.audit.record(em, ctx, { action: 'api_key.rotated', targetType: 'api_key', targetId: old.id, before, after: keySnapshot(old) });
       await em.flush();
       return { ...created, previous: old };
     });
@@ -248,7 +273,19 @@ export class ApiKeyService {
     const { key } = parseInput(leakedSchema, input);
     if (!parseKey(key)) throw badInput([{ field: 'key', message: 'is not a well-formed API key' }]);
     await this.leakReports.consume(ctx.ip);
-    await ctx.em.nativeUpdate(ApiKey, { digest: digestKey(key), revokedAt: null }, { revokedAt: new Date() });
+    const found = await ctx.em.findOne(ApiKey, { digest: digestKey(key), revokedAt: null });
+    if (!found) return;
+    const before = keySnapshot(found);
+    found.revokedAt = new Date();
+    this.audit.record(ctx.em, ctx, {
+      action: 'api_key.leak_revoked',
+      targetType: found.tenant ? 'api_key' : 'operator_key',
+      targetId: found.id,
+      tenantId: found.tenant?.id ?? null,
+      before,
+      after: keySnapshot(found),
+    });
+    await ctx.em.flush();
   }
 
   /** Operator keys (`platform:admin`, no tenant): operators only, by the operation's scope. */
@@ -260,6 +297,7 @@ export class ApiKeyService {
       environment: 'live',
       expiresAt: data.expiresAt,
     });
+    this.audit.record(ctx.em, ctx, { action: 'operator_key.created', targetType: 'operator_key', targetId: created.apiKey.id, tenantId: null, before: null, after: keySnapshot(created.apiKey) });
     await ctx.em.flush();
     return created;
   }
@@ -277,7 +315,9 @@ export class ApiKeyService {
     const key = await ctx.em.findOne(ApiKey, { id, tenant: null });
     if (!key) throw notFound('Operator key');
     if (!key.revokedAt) {
+      const before = keySnapshot(key);
       key.revokedAt = new Date();
+      this.audit.record(ctx.em, ctx, { action: 'operator_key.revoked', targetType: 'operator_key', targetId: key.id, tenantId: null, before, after: keySnapshot(key) });
       await ctx.em.flush();
     }
     return key;
@@ -337,7 +377,7 @@ export class ApiKeyService {
         if (existing?.expiresAt && existing.expiresAt <= new Date()) throw new Error('TENANTRY_ADMIN_KEY names an expired key');
         if (!existing) {
           const parsed = parseKey(supplied)!;
-          em.create(ApiKey, {
+          const installed = em.create(ApiKey, {
             tenant: null,
             name: 'Platform admin key (TENANTRY_ADMIN_KEY)',
             scopes: [PLATFORM_ADMIN],
@@ -345,12 +385,14 @@ export class ApiKeyService {
             digest: digestKey(supplied),
             environment: parsed.environment,
           });
+          this.audit.record(em, null, { action: 'operator_key.created', targetType: 'operator_key', targetId: installed.id, tenantId: null, before: null, after: keySnapshot(installed) });
         }
         return null;
       }
       const usable = await em.count(ApiKey, { tenant: null, revokedAt: null, scopes: { $contains: [PLATFORM_ADMIN] } });
       if (usable > 0) return null;
-      const { key } = this.issue(em, null, { name: 'Platform admin key', scopes: [PLATFORM_ADMIN], environment: 'live' });
+      const { key, apiKey } = this.issue(em, null, { name: 'Platform admin key', scopes: [PLATFORM_ADMIN], environment: 'live' });
+      this.audit.record(em, null, { action: 'operator_key.created', targetType: 'operator_key', targetId: apiKey.id, tenantId: null, before: null, after: keySnapshot(apiKey) });
       return key;
     });
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
 import { conflict, notFound } from '../../errors';
 import { parseInput } from '../../validation';
+import type { AuditService } from '../audit/audit.service';
 import { Tenant } from '../tenants/tenant.entity';
 import { TenantSetting } from './tenant-setting.entity';
 
@@ -25,6 +26,8 @@ const setSchema = z.strictObject({
 
 /** Free-form name/value settings of a tenant (the business platform's tenant-setting API). */
 export class TenantSettingService {
+  constructor(private readonly audit: AuditService) {}
+
   async list(ctx: ServiceContext): Promise<TenantSetting[]> {
     const tenantId = requireTenant(ctx);
     return ctx.em.find(TenantSetting, { tenant: { id: tenantId, deletedAt: null } }, { orderBy: { name: 'asc' } });
@@ -39,6 +42,7 @@ export class TenantSettingService {
       const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!tenant) throw notFound('Tenant');
       let setting = await em.findOne(TenantSetting, { tenant: tenantId, name });
+      const before = setting ? { value: setting.value } : null;
       if (setting) {
         setting.value = value;
       } else {
@@ -47,6 +51,8 @@ export class TenantSettingService {
         }
         setting = em.create(TenantSetting, { tenant, name, value });
       }
+      // Values may be anything a tenant chose to store: the entry says that it changed, not to what.
+      this.audit.record(em, ctx, { action: 'tenant_setting.set', targetType: 'tenant_setting', targetId: name, before, after: { value } });
       await em.flush();
       return setting;
     });
@@ -56,7 +62,9 @@ export class TenantSettingService {
     const tenantId = requireTenant(ctx);
     const setting = await ctx.em.findOne(TenantSetting, { tenant: { id: tenantId, deletedAt: null }, name: String(name) });
     if (!setting) throw notFound('Setting');
-    await ctx.em.remove(setting).flush();
+    ctx.em.remove(setting);
+    this.audit.record(ctx.em, ctx, { action: 'tenant_setting.deleted', targetType: 'tenant_setting', targetId: setting.name, before: { value: setting.value }, after: null });
+    await ctx.em.flush();
     return setting;
   }
 }

@@ -10,6 +10,7 @@ import { Limit } from '../../rate-limit';
 import { parseInput } from '../../validation';
 import { ApiKey } from '../api-keys/api-key.entity';
 import type { ApiKeyService, CreatedKey } from '../api-keys/api-key.service';
+import type { AuditService } from '../audit/audit.service';
 import { Tenant, TENANT_STATUSES, type TenantStatus } from './tenant.entity';
 import { defaultSettings, httpUrl, mergeSettings, settingsPatchSchema } from './tenant-settings';
 
@@ -113,12 +114,36 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
+/** What an audit entry shows of a tenant. */
+export function tenantSnapshot(t: Tenant): Record<string, unknown> {
+  return {
+    name: t.name,
+    email: t.email ?? null,
+    description: t.description ?? null,
+    business: t.business ?? null,
+    logo: t.logo ?? null,
+    plan: t.plan,
+    status: t.status,
+    storageQuota: Number(t.storageQuota),
+    settings: t.settings,
+    retrieverEngines: t.retrieverEngines ?? null,
+    deletedAt: t.deletedAt ?? null,
+  };
+}
+
+const STATUS_ACTIONS: Record<TenantStatus, string> = {
+  active: 'tenant.reactivated',
+  suspended: 'tenant.suspended',
+  deleted: 'tenant.deleted',
+};
+
 export class TenantService {
   private readonly registrations: Limit;
 
   constructor(
     private readonly config: Config,
     private readonly apiKeys: ApiKeyService,
+    private readonly audit: AuditService,
   ) {
     this.registrations = new Limit(config.registrationsPerHour, 3600, 'registrations');
   }
@@ -158,6 +183,14 @@ export class TenantService {
           name: 'Default admin key',
           scopes: [TENANT_ADMIN],
           environment: 'live',
+        });
+        this.audit.record(em, ctx, {
+          action: 'tenant.created',
+          targetType: 'tenant',
+          targetId: tenant.id,
+          tenantId: tenant.id,
+          before: null,
+          after: { ...tenantSnapshot(tenant), adminKeyId: created.apiKey.id },
         });
         await em.flush();
         return { tenant, created };
@@ -238,6 +271,7 @@ export class TenantService {
     try {
       return await ctx.em.transactional(async (em) => {
         const tenant = await this.getById(ctx, id, em, true);
+        const before = tenantSnapshot(tenant);
         if (!ctx.principal?.operator) this.refuseOperatorFields(data, tenant);
         if (data.email && data.email.toLowerCase() !== tenant.email?.toLowerCase()) {
           await this.assertEmailFree(em, data.email);
@@ -251,7 +285,13 @@ export class TenantService {
         if (data.settings !== undefined) tenant.settings = mergeSettings(tenant.settings, data.settings);
         if (data.plan !== undefined) tenant.plan = data.plan;
         if (data.storageQuota !== undefined) tenant.storageQuota = data.storageQuota;
-        if (data.status !== undefined && data.status !== tenant.status) await this.transition(em, tenant, data.status);
+        let action = 'tenant.updated';
+        let keysRevoked: Record<string, number> = {};
+        if (data.status !== undefined && data.status !== tenant.status) {
+          action = STATUS_ACTIONS[data.status];
+          keysRevoked = await this.transition(em, tenant, data.status);
+        }
+        this.audit.record(em, ctx, { action, targetType: 'tenant', targetId: tenant.id, tenantId: tenant.id, before, after: { ...tenantSnapshot(tenant), ...keysRevoked } });
         await em.flush();
         return tenant;
       });
@@ -282,10 +322,27 @@ export class TenantService {
     return ctx.em.transactional(async (em) => {
       const tenant = await this.getById(ctx, id, em, true);
       if (tenant.status !== 'deleted') throw conflict('Only a deleted tenant can be purged; delete it first');
-      // Foreign keys cascade from tenants to every tenant-owned table.
-      await em.execute('delete from tenants where id = ?', [tenant.id]);
+      await this.removeRows(em, [tenant.id]);
+      em.getUnitOfWork().unsetIdentity(tenant);
+      this.purged(em, ctx, tenant.id);
+      await em.flush();
       return { id: tenant.id };
     });
+  }
+
+  /**
+   * Every row a tenant owns: foreign keys cascade from tenants to the owned tables; the audit
+   * trail (no foreign key, see AuditEvent) is removed explicitly.
+   */
+  private async removeRows(em: EntityManager, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await em.execute('delete from audit_events where tenant_id = any(?::uuid[])', [`{${ids.join(',')}}`]);
+    await em.execute('delete from tenants where id = any(?::uuid[])', [`{${ids.join(',')}}`]);
+  }
+
+  /** The one event that outlives a purged tenant: operator-level, with no tenant. */
+  private purged(em: EntityManager, ctx: ServiceContext | null, tenantId: string): void {
+    this.audit.record(em, ctx, { action: 'tenant.purged', targetType: 'tenant', targetId: tenantId, tenantId: null });
   }
 
   /**
@@ -295,18 +352,22 @@ export class TenantService {
   async purgeExpired(em: EntityManager, batch = 100): Promise<string[]> {
     const purged: string[] = [];
     for (;;) {
-      const rows = await em.execute<{ id: string }[]>(
-        `delete from tenants where id in (
-           select id from tenants
+      const ids = await em.transactional(async (tx) => {
+        const rows = await tx.execute<{ id: string }[]>(
+          `select id from tenants
             where status = 'deleted'
               and deleted_at + make_interval(days => coalesce((settings->>'retention_days')::int, 30)) < now()
             order by deleted_at
-            limit ? for update skip locked)
-         returning id`,
-        [batch],
-      );
-      purged.push(...rows.map((r) => r.id));
-      if (rows.length < batch) return purged;
+            limit ? for update skip locked`,
+          [batch],
+        );
+        const claimed = rows.map((r) => r.id);
+        await this.removeRows(tx, claimed);
+        for (const id of claimed) this.purged(tx, null, id);
+        return claimed;
+      });
+      purged.push(...ids);
+      if (ids.length < batch) return purged;
     }
   }
 
@@ -323,23 +384,36 @@ export class TenantService {
   private async changeStatus(ctx: ServiceContext, id: string, status: TenantStatus): Promise<Tenant> {
     return ctx.em.transactional(async (em) => {
       const tenant = await this.getById(ctx, id, em, true);
-      if (tenant.status !== status) await this.transition(em, tenant, status);
+      if (tenant.status === status) return tenant;
+      const before = tenantSnapshot(tenant);
+      const keysRevoked = await this.transition(em, tenant, status);
+      this.audit.record(em, ctx, {
+        action: STATUS_ACTIONS[status],
+        targetType: 'tenant',
+        targetId: tenant.id,
+        tenantId: tenant.id,
+        before,
+        after: { ...tenantSnapshot(tenant), ...keysRevoked },
+      });
       await em.flush();
       return tenant;
     });
   }
 
-  /** The lifecycle: active <-> suspended, either -> deleted; deleted is final (until purged). */
-  private async transition(em: EntityManager, tenant: Tenant, to: TenantStatus): Promise<void> {
+  /**
+   * The lifecycle: active <-> suspended, either -> deleted; deleted is final (until purged).
+   * Returns what else changed, for the audit entry.
+   */
+  private async transition(em: EntityManager, tenant: Tenant, to: TenantStatus): Promise<Record<string, number>> {
     if (tenant.status === 'deleted') {
       throw conflict(`Tenant is deleted; it cannot become ${to}`);
     }
     tenant.status = to;
-    if (to === 'deleted') {
-      const now = new Date();
-      tenant.deletedAt = now;
-      await em.nativeUpdate(ApiKey, { tenant: tenant.id, revokedAt: null }, { revokedAt: now });
-    }
+    if (to !== 'deleted') return {};
+    const now = new Date();
+    tenant.deletedAt = now;
+    const keysRevoked = await em.nativeUpdate(ApiKey, { tenant: tenant.id, revokedAt: null }, { revokedAt: now });
+    return { keysRevoked };
   }
 
   private refuseOperatorFields(

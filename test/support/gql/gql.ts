@@ -37,6 +37,7 @@ type Documents = {
     "\n  query OperatorKeys { operatorKeys { id name scopes prefix } }\n": typeof types.OperatorKeysDocument,
     "\n  mutation CreateOperatorKey($input: CreateOperatorKeyInput!) { createOperatorKey(input: $input) { key apiKey { id scopes } } }\n": typeof types.CreateOperatorKeyDocument,
     "\n  mutation RevokeOperatorKey($id: UUID!) { revokeOperatorKey(id: $id) { id revokedAt } }\n": typeof types.RevokeOperatorKeyDocument,
+    "\n  query AuditEvents($first: Int! = 50, $after: String, $filter: AuditFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id tenantId actorType actorKeyId action targetType targetId changes createdAt } }\n    }\n  }\n": typeof types.AuditEventsDocument,
 };
 const documents: Documents = {
     "\n  mutation RegisterTenant($input: RegisterTenantInput!) {\n    registerTenant(input: $input) {\n      key\n      apiKey { id prefix scopes environment }\n      tenant {\n        id name email status plan storageQuota storageUsed\n        settings { retention_days batch_size max_conversations_per_user max_users encryption_mode webhook_url webhook_events }\n      }\n    }\n  }\n": types.RegisterTenantDocument,
@@ -62,6 +63,7 @@ const documents: Documents = {
     "\n  query OperatorKeys { operatorKeys { id name scopes prefix } }\n": types.OperatorKeysDocument,
     "\n  mutation CreateOperatorKey($input: CreateOperatorKeyInput!) { createOperatorKey(input: $input) { key apiKey { id scopes } } }\n": types.CreateOperatorKeyDocument,
     "\n  mutation RevokeOperatorKey($id: UUID!) { revokeOperatorKey(id: $id) { id revokedAt } }\n": types.RevokeOperatorKeyDocument,
+    "\n  query AuditEvents($first: Int! = 50, $after: String, $filter: AuditFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id tenantId actorType actorKeyId action targetType targetId changes createdAt } }\n    }\n  }\n": types.AuditEventsDocument,
 };
 
 /**
@@ -170,6 +172,10 @@ export function graphql(source: "\n  mutation CreateOperatorKey($input: CreateOp
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeOperatorKey($id: UUID!) { revokeOperatorKey(id: $id) { id revokedAt } }\n"): (typeof documents)["\n  mutation RevokeOperatorKey($id: UUID!) { revokeOperatorKey(id: $id) { id revokedAt } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditEvents($first: Int! = 50, $after: String, $filter: AuditFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id tenantId actorType actorKeyId action targetType targetId changes createdAt } }\n    }\n  }\n"): (typeof documents)["\n  query AuditEvents($first: Int! = 50, $after: String, $filter: AuditFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id tenantId actorType actorKeyId action targetType targetId changes createdAt } }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,116 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { ServiceContext } from '../../context';
+import { badInput } from '../../errors';
+import { parseInput } from '../../validation';
+import { AuditEvent, type ActorType } from './audit-event.entity';
+
+/** Field names whose values never enter an audit entry, whatever the caller passes. */
+const REDACTED_FIELDS = new Set(['digest', 'apiKey', 'api_key', 'key', 'value', 'ciphertext', 'wrappedKey', 'password', 'token', 'secret']);
+export const REDACTED = '[redacted]';
+
+export type Snapshot = Record<string, unknown> | null;
+
+export interface AuditEntry {
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  /** The tenant the event belongs to (defaults to the acting tenant); null for operator-level events. */
+  tenantId?: string | null;
+  before?: Snapshot;
+  after?: Snapshot;
+}
+
+const normalise = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
+
+/** `{field: {from, to}}` for the fields that differ, with secret-bearing fields redacted. */
+export function diff(before: Snapshot, after: Snapshot): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  for (const k of keys) {
+    const from = normalise(before?.[k]);
+    const to = normalise(after?.[k]);
+    if (JSON.stringify(from) === JSON.stringify(to)) continue;
+    out[k] = REDACTED_FIELDS.has(k) ? { from: from === null ? null : REDACTED, to: to === null ? null : REDACTED } : { from, to };
+  }
+  return out;
+}
+
+const listSchema = z.strictObject({
+  first: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
+  after: z.string().max(200).nullish(),
+  action: z.string().max(100).nullish(),
+  actorKeyId: z.uuid({ error: 'must be a UUID' }).nullish(),
+  targetType: z.string().max(50).nullish(),
+  targetId: z.string().max(200).nullish(),
+  tenantId: z.uuid({ error: 'must be a UUID' }).nullish(),
+  from: z.union([z.date(), z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' })]).transform((v) => new Date(v)).nullish(),
+  to: z.union([z.date(), z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' })]).transform((v) => new Date(v)).nullish(),
+});
+
+export interface AuditPage {
+  events: AuditEvent[];
+  hasNextPage: boolean;
+  cursorOf(e: AuditEvent): string;
+}
+
+const encodeCursor = (e: AuditEvent) => Buffer.from(JSON.stringify([e.createdAt.toISOString(), e.id])).toString('base64url');
+
+export class AuditService {
+  /**
+   * Adds an event to the caller's unit of work: it is written by the same flush, in the same
+   * transaction, as the change it describes. Nothing is written when nothing changed.
+   */
+  record(em: EntityManager, ctx: ServiceContext | null, entry: AuditEntry): AuditEvent | null {
+    const changes = entry.before === undefined && entry.after === undefined ? null : diff(entry.before ?? null, entry.after ?? null);
+    if (changes && Object.keys(changes).length === 0) return null;
+    const principal = ctx?.principal ?? null;
+    const actorType: ActorType = !ctx ? 'system' : !principal ? 'anonymous' : principal.operator ? 'operator' : 'key';
+    return em.create(AuditEvent, {
+      tenantId: entry.tenantId === undefined ? (ctx?.tenantId ?? null) : entry.tenantId,
+      actorType,
+      actorKeyId: principal?.keyId ?? null,
+      actorPrefix: principal?.prefix ?? null,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId ?? null,
+      changes,
+      ip: ctx?.ip ?? null,
+      requestId: ctx?.requestId ?? null,
+    });
+  }
+
+  /** Newest first. Tenant keys see their own tenant's events; operators see all, or one tenant's. */
+  async list(ctx: ServiceContext, input: unknown): Promise<AuditPage> {
+    const args = parseInput(listSchema, input);
+    const where: Record<string, unknown>[] = [];
+    if (!ctx.principal?.operator) {
+      if (!ctx.tenantId) throw badInput([{ field: 'X-Tenant-ID', message: 'is required' }]);
+      where.push({ tenantId: ctx.tenantId });
+    } else if (args.tenantId ?? ctx.tenantId) {
+      where.push({ tenantId: args.tenantId ?? ctx.tenantId });
+    }
+    if (args.action) where.push({ action: args.action });
+    if (args.actorKeyId) where.push({ actorKeyId: args.actorKeyId });
+    if (args.targetType) where.push({ targetType: args.targetType });
+    if (args.targetId) where.push({ targetId: args.targetId });
+    if (args.from) where.push({ createdAt: { $gte: args.from } });
+    if (args.to) where.push({ createdAt: { $lt: args.to } });
+    if (args.after) {
+      let at: Date, id: string;
+      try {
+        [at, id] = JSON.parse(Buffer.from(args.after, 'base64url').toString('utf8'));
+        at = new Date(at);
+        if (Number.isNaN(at.getTime()) || !z.uuid().safeParse(id).success) throw new Error();
+      } catch {
+        throw badInput([{ field: 'after', message: 'is not a cursor from this list' }]);
+      }
+      where.push({ $or: [{ createdAt: { $lt: at } }, { createdAt: at, id: { $lt: id } }] });
+    }
+    const rows = await ctx.em.find(AuditEvent, where.length ? { $and: where } : {}, {
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      limit: args.first + 1,
+    });
+    return { events: rows.slice(0, args.first), hasNextPage: rows.length > args.first, cursorOf: encodeCursor };
+  }
+}
