@@ -2,6 +2,8 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126153539_core } from './Migration20261126153539_core';
 import { Migration20261126155311_lifecycle } from './Migration20261126155311_lifecycle';
 import { Migration20261126160832_audit } from './Migration20261126160832_audit';
+import { Migration20261126161406_secrets } from './Migration20261126161406_secrets';
+import { Migration20261126161508_config } from './Migration20261126161508_config';
 
 /**
  * Every migration, in order. Generated files are committed and never edited after they land;
@@ -11,4 +13,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126153539_core', class: Migration20261126153539_core },
   { name: 'Migration20261126155311_lifecycle', class: Migration20261126155311_lifecycle },
   { name: 'Migration20261126160832_audit', class: Migration20261126160832_audit },
+  { name: 'Migration20261126161406_secrets', class: Migration20261126161406_secrets },
+  { name: 'Migration20261126161508_config', class: Migration20261126161508_config },
 ];

@@ -5,6 +5,11 @@ import { z } from 'zod';
  * Every environment variable Tenantry reads, parsed once at start-up.
  * Defaults are safe for a laptop; production refuses the ones that would be unsafe there.
  */
+const masterKey = z
+  .string()
+  .transform((v) => Buffer.from(v, 'base64'))
+  .refine((b) => b.length === 32, 'must be base64 of exactly 32 bytes (openssl rand -base64 32)');
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -28,6 +33,18 @@ const envSchema = z.object({
     .transform((v) => v === 'true' || v === '1')
     .default(false),
   TENANTRY_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  TENANTRY_MASTER_KEY: masterKey.optional(),
+  // During a master-key rotation: the keys being replaced, comma-separated.
+  TENANTRY_PREVIOUS_MASTER_KEYS: z
+    .string()
+    .transform((v, ctx) =>
+      v.split(',').map((part) => {
+        const parsed = masterKey.safeParse(part.trim());
+        if (!parsed.success) ctx.addIssue({ code: 'custom', message: 'each key must be base64 of 32 bytes' });
+        return parsed.success ? parsed.data : Buffer.alloc(0);
+      }),
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -46,6 +63,9 @@ export interface Config {
   trustProxy: boolean;
   /** How often deleted tenants past their retention are purged; 0 turns the job off. */
   purgeIntervalSeconds: number;
+  /** Encrypts tenants' data keys; unset outside production means a generated key file. */
+  masterKey?: Buffer;
+  previousMasterKeys: Buffer[];
   logLevel: string;
 }
 
@@ -60,6 +80,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.TENANTRY_MASTER_KEY) {
+    // A generated key file next to the data is fine on a laptop, never in production.
+    throw new ConfigError('Invalid configuration:\n  TENANTRY_MASTER_KEY: is required when NODE_ENV=production');
+  }
   return {
     env: e.NODE_ENV,
     production: e.NODE_ENV === 'production',
@@ -73,6 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registrationsPerHour: e.TENANTRY_REGISTRATIONS_PER_HOUR,
     trustProxy: e.TENANTRY_TRUST_PROXY,
     purgeIntervalSeconds: e.TENANTRY_PURGE_INTERVAL_SECONDS,
+    masterKey: e.TENANTRY_MASTER_KEY,
+    previousMasterKeys: e.TENANTRY_PREVIOUS_MASTER_KEYS ?? [],
     logLevel: e.LOG_LEVEL,
   };
 }

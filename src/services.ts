@@ -3,6 +3,9 @@ import type { Config } from './config';
 import { ApiKeyService } from './modules/api-keys/api-key.service';
 import { LastUsedRecorder } from './modules/api-keys/last-used';
 import { AuditService } from './modules/audit/audit.service';
+import { ConfigService } from './modules/config/config.service';
+import { Keyring, masterKeyFromFile } from './modules/secrets/envelope';
+import { SecretService } from './modules/secrets/secret.service';
 import { TenantSettingService } from './modules/tenant-settings/tenant-setting.service';
 import { TenantService } from './modules/tenants/tenant.service';
 
@@ -15,6 +18,8 @@ export interface Services {
   apiKeys: ApiKeyService;
   tenants: TenantService;
   tenantSettings: TenantSettingService;
+  secrets: SecretService;
+  configs: ConfigService;
 }
 
 export function createServices(orm: MikroORM, config: Config, onError: (err: unknown) => void): Services {
@@ -22,5 +27,16 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
   const audit = new AuditService();
   const apiKeys = new ApiKeyService(orm, config, lastUsed, audit);
   const tenants = new TenantService(config, apiKeys, audit);
-  return { orm, config, lastUsed, audit, apiKeys, tenants, tenantSettings: new TenantSettingService(audit) };
+  const keyring = new Keyring(config.masterKey ?? masterKeyFromFile(config.dataDir), config.previousMasterKeys);
+  return {
+    orm,
+    config,
+    lastUsed,
+    audit,
+    apiKeys,
+    tenants,
+    tenantSettings: new TenantSettingService(audit),
+    secrets: new SecretService(keyring, audit),
+    configs: new ConfigService(audit),
+  };
 }

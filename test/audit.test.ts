@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildGraphQLSchema } from '../src/graphql/schema';
 import { REST_ROUTES } from '../src/rest/routes';
 import { useHarness, type Registered } from './support/harness';
-import { CreateTenant } from './support/operations';
+import { CreateTenant, RollbackTenantConfig } from './support/operations';
 
 const h = useHarness();
 
@@ -113,6 +113,36 @@ const MUTATIONS: Record<string, { action: string; ok: (w: World) => InjectOption
       return { method: 'POST', url: '/api/v1/api-keys/leaked', payload: { key: leaked } };
     },
     bad: () => ({ method: 'POST', url: '/api/v1/api-keys/leaked', payload: { key: 'rk_live_nope' } }),
+  },
+  saveTenantConfig: {
+    action: 'config.saved',
+    ok: ({ t }) => ({ method: 'POST', url: '/tenant/config', headers: auth(t.key), payload: { rateLimit: { enabled: true, default: { max: 500 } } } }),
+    bad: ({ t }) => ({ method: 'POST', url: '/tenant/config', headers: auth(t.key), payload: { rateLimit: { enabled: 'yes' } } }),
+  },
+  rollbackTenantConfig: {
+    action: 'config.rolled_back',
+    gql: true,
+    ok: async ({ t }) => {
+      await h.app.inject({ method: 'POST', url: '/tenant/config', headers: auth(t.key), payload: { cache: { enabled: true } } });
+      await h.app.inject({ method: 'POST', url: '/tenant/config', headers: auth(t.key), payload: { cache: { enabled: false } } });
+      await h.sql('delete from audit_events');
+      return gqlRequest(t.key, RollbackTenantConfig, { version: 1 });
+    },
+    bad: ({ t }) => gqlRequest(t.key, RollbackTenantConfig, { version: 99 }),
+  },
+  storeSecret: {
+    action: 'secret.stored',
+    ok: ({ t }) => ({ method: 'POST', url: '/tenant/secrets', headers: auth(t.key), payload: { key: 'STRIPE_SECRET_KEY', value: 'sk_live_123' } }),
+    bad: ({ t }) => ({ method: 'POST', url: '/tenant/secrets', headers: auth(t.key), payload: { key: 'lowercase', value: 'x' } }),
+  },
+  deleteSecret: {
+    action: 'secret.deleted',
+    ok: async ({ t }) => {
+      await h.app.inject({ method: 'POST', url: '/tenant/secrets', headers: auth(t.key), payload: { key: 'GONE', value: 'x' } });
+      await h.sql('delete from audit_events');
+      return { method: 'DELETE', url: '/tenant/secrets/GONE', headers: auth(t.key) };
+    },
+    bad: ({ t }) => ({ method: 'DELETE', url: '/tenant/secrets/NEVER_STORED', headers: auth(t.key) }),
   },
   createOperatorKey: {
     action: 'operator_key.created',

@@ -6,6 +6,8 @@ import type { Services } from '../services';
 export interface RestRequest {
   /** The JSON body with its documented field names mapped to the service's (see `body`). */
   input: Record<string, unknown>;
+  /** The body as sent, for `passBody` routes. */
+  body?: unknown;
   params: Record<string, string>;
   query: Record<string, string | string[] | undefined>;
 }
@@ -25,6 +27,8 @@ export interface RestRoute {
   body?: Record<string, string>;
   /** Query parameter -> service input field, for routes whose input is the query string. */
   query?: Record<string, string>;
+  /** The body is a document the service validates whole (not a set of fields to map). */
+  passBody?: boolean;
   handle: (services: Services, ctx: ServiceContext, req: RestRequest) => Promise<unknown>;
 }
 
@@ -49,6 +53,11 @@ function mapBody(given: unknown, fields: Record<string, string>): Record<string,
     out[target] = value;
   }
   return out;
+}
+
+/** The gateway document's paths answer at their documented root and under /api/v1. */
+export function gatewayPaths(routes: RestRoute[]): RestRoute[] {
+  return routes.flatMap((r) => [r, { ...r, path: `/api/v1${r.path}` }]);
 }
 
 export const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
@@ -90,7 +99,7 @@ export async function runRoute(
   const sent = (route.body ? req.body : req.query) as Record<string, unknown>;
   const input = fields ? mapBody(sent ?? {}, fields) : {};
   try {
-    return await route.handle(services, ctx, { input, params: req.params, query: req.query });
+    return await route.handle(services, ctx, { input, body: route.passBody ? (req.body ?? {}) : undefined, params: req.params, query: req.query });
   } catch (err) {
     throw fields ? renameFields(err, fields, sent) : err;
   }

@@ -147,3 +147,49 @@ export const AuditEvents = graphql(`
     }
   }
 `);
+
+export const TenantConfigQuery = graphql(`
+  query TenantConfig {
+    tenantConfig {
+      version createdAt restoredFrom document credentials
+      routes { path method description target }
+      rateLimit { enabled default { max windowSeconds } routes }
+      cache { enabled ttlSeconds }
+      webhooks { url events secret enabled }
+    }
+  }
+`);
+
+export const TenantConfigHistory = graphql(`
+  query TenantConfigHistory($first: Int! = 20, $before: Int) {
+    tenantConfigHistory(first: $first, before: $before) { version restoredFrom document }
+  }
+`);
+
+export const SaveTenantConfig = graphql(`
+  mutation SaveTenantConfig($document: JSONObject!) { saveTenantConfig(document: $document) { version document } }
+`);
+
+export const RollbackTenantConfig = graphql(`
+  mutation RollbackTenantConfig($version: Int!) { rollbackTenantConfig(version: $version) { version restoredFrom document } }
+`);
+
+export const Secrets = graphql(`
+  query Secrets { secrets { name createdAt updatedAt } }
+`);
+
+export const SecretValue = graphql(`
+  query SecretValue($name: String!) { secretValue(name: $name) }
+`);
+
+export const StoreSecret = graphql(`
+  mutation StoreSecret($name: String!, $value: String!) { storeSecret(name: $name, value: $value) { name createdAt } }
+`);
+
+export const DeleteSecret = graphql(`
+  mutation DeleteSecret($name: String!) { deleteSecret(name: $name) { name } }
+`);
+
+export const TenantLimits = graphql(`
+  query TenantLimits { tenant { id plan limits { apiCalls llmTokens storage } } }
+`);

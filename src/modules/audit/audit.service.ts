@@ -19,6 +19,8 @@ export interface AuditEntry {
   tenantId?: string | null;
   before?: Snapshot;
   after?: Snapshot;
+  /** Record even when before and after are equal (an operation that is a change in itself). */
+  always?: boolean;
 }
 
 const normalise = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
@@ -63,7 +65,7 @@ export class AuditService {
    */
   record(em: EntityManager, ctx: ServiceContext | null, entry: AuditEntry): AuditEvent | null {
     const changes = entry.before === undefined && entry.after === undefined ? null : diff(entry.before ?? null, entry.after ?? null);
-    if (changes && Object.keys(changes).length === 0) return null;
+    if (changes && Object.keys(changes).length === 0 && !entry.always) return null;
     const principal = ctx?.principal ?? null;
     const actorType: ActorType = !ctx ? 'system' : !principal ? 'anonymous' : principal.operator ? 'operator' : 'key';
     return em.create(AuditEvent, {

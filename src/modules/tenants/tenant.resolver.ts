@@ -4,6 +4,7 @@ import { OPERATIONS } from '../../auth/operations';
 import type { RequestContext } from '../../context';
 import { Access } from '../../graphql/scope-directives';
 import { toPlain } from '../../graphql/scalars';
+import { limitsOf } from './plans';
 import type { Tenant } from './tenant.entity';
 import {
   CreateTenantInput,
@@ -11,6 +12,7 @@ import {
   RegisterTenantPayload,
   TenantConnection,
   TenantFilter,
+  TenantLimitsType,
   TenantStatsType,
   TenantType,
   UpdateTenantInput,
@@ -99,6 +101,11 @@ export class TenantResolver {
   @Access(OPERATIONS.purgeTenant)
   async purgeTenant(@Arg('id', () => UUIDResolver) id: string, @Ctx() ctx: RequestContext): Promise<string> {
     return (await ctx.services.tenants.purge(await ctx.serviceContext(), id)).id;
+  }
+
+  @FieldResolver(() => TenantLimitsType)
+  limits(@Root() tenant: Tenant): TenantLimitsType {
+    return limitsOf(tenant);
   }
 
   @FieldResolver(() => TenantStatsType)

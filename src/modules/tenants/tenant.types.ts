@@ -88,6 +88,18 @@ export class TenantStatsType {
   storage_bytes!: number;
 }
 
+@ObjectType('TenantLimits', { description: "Monthly limits of the tenant's plan; -1 is unlimited" })
+export class TenantLimitsType {
+  @Field(() => SafeIntResolver)
+  apiCalls!: number;
+
+  @Field(() => SafeIntResolver)
+  llmTokens!: number;
+
+  @Field(() => SafeIntResolver, { description: 'Bytes (the storage quota); 0 or less is unlimited' })
+  storage!: number;
+}
+
 @ObjectType('Tenant')
 export class TenantType {
   @Field(() => UUIDResolver)

@@ -38,6 +38,15 @@ type Documents = {
     "\n  mutation CreateOperatorKey($input: CreateOperatorKeyInput!) { createOperatorKey(input: $input) { key apiKey { id scopes } } }\n": typeof types.CreateOperatorKeyDocument,
     "\n  mutation RevokeOperatorKey($id: UUID!) { revokeOperatorKey(id: $id) { id revokedAt } }\n": typeof types.RevokeOperatorKeyDocument,
     "\n  query AuditEvents($first: Int! = 50, $after: String, $filter: AuditFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id tenantId actorType actorKeyId action targetType targetId changes createdAt } }\n    }\n  }\n": typeof types.AuditEventsDocument,
+    "\n  query TenantConfig {\n    tenantConfig {\n      version createdAt restoredFrom document credentials\n      routes { path method description target }\n      rateLimit { enabled default { max windowSeconds } routes }\n      cache { enabled ttlSeconds }\n      webhooks { url events secret enabled }\n    }\n  }\n": typeof types.TenantConfigDocument,
+    "\n  query TenantConfigHistory($first: Int! = 20, $before: Int) {\n    tenantConfigHistory(first: $first, before: $before) { version restoredFrom document }\n  }\n": typeof types.TenantConfigHistoryDocument,
+    "\n  mutation SaveTenantConfig($document: JSONObject!) { saveTenantConfig(document: $document) { version document } }\n": typeof types.SaveTenantConfigDocument,
+    "\n  mutation RollbackTenantConfig($version: Int!) { rollbackTenantConfig(version: $version) { version restoredFrom document } }\n": typeof types.RollbackTenantConfigDocument,
+    "\n  query Secrets { secrets { name createdAt updatedAt } }\n": typeof types.SecretsDocument,
+    "\n  query SecretValue($name: String!) { secretValue(name: $name) }\n": typeof types.SecretValueDocument,
+    "\n  mutation StoreSecret($name: String!, $value: String!) { storeSecret(name: $name, value: $value) { name createdAt } }\n": typeof types.StoreSecretDocument,
+    "\n  mutation DeleteSecret($name: String!) { deleteSecret(name: $name) { name } }\n": typeof types.DeleteSecretDocument,
+    "\n  query TenantLimits { tenant { id plan limits { apiCalls llmTokens storage } } }\n": typeof types.TenantLimitsDocument,
 };
 const documents: Documents = {
     "\n  mutation RegisterTenant($input: RegisterTenantInput!) {\n    registerTenant(input: $input) {\n      key\n      apiKey { id prefix scopes environment }\n      tenant {\n        id name email status plan storageQuota storageUsed\n        settings { retention_days batch_size max_conversations_per_user max_users encryption_mode webhook_url webhook_events }\n      }\n    }\n  }\n": types.RegisterTenantDocument,
@@ -64,6 +73,15 @@ const documents: Documents = {
     "\n  mutation CreateOperatorKey($input: CreateOperatorKeyInput!) { createOperatorKey(input: $input) { key apiKey { id scopes } } }\n": types.CreateOperatorKeyDocument,
     "\n  mutation RevokeOperatorKey($id: UUID!) { revokeOperatorKey(id: $id) { id revokedAt } }\n": types.RevokeOperatorKeyDocument,
     "\n  query AuditEvents($first: Int! = 50, $after: String, $filter: AuditFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id tenantId actorType actorKeyId action targetType targetId changes createdAt } }\n    }\n  }\n": types.AuditEventsDocument,
+    "\n  query TenantConfig {\n    tenantConfig {\n      version createdAt restoredFrom document credentials\n      routes { path method description target }\n      rateLimit { enabled default { max windowSeconds } routes }\n      cache { enabled ttlSeconds }\n      webhooks { url events secret enabled }\n    }\n  }\n": types.TenantConfigDocument,
+    "\n  query TenantConfigHistory($first: Int! = 20, $before: Int) {\n    tenantConfigHistory(first: $first, before: $before) { version restoredFrom document }\n  }\n": types.TenantConfigHistoryDocument,
+    "\n  mutation SaveTenantConfig($document: JSONObject!) { saveTenantConfig(document: $document) { version document } }\n": types.SaveTenantConfigDocument,
+    "\n  mutation RollbackTenantConfig($version: Int!) { rollbackTenantConfig(version: $version) { version restoredFrom document } }\n": types.RollbackTenantConfigDocument,
+    "\n  query Secrets { secrets { name createdAt updatedAt } }\n": types.SecretsDocument,
+    "\n  query SecretValue($name: String!) { secretValue(name: $name) }\n": types.SecretValueDocument,
+    "\n  mutation StoreSecret($name: String!, $value: String!) { storeSecret(name: $name, value: $value) { name createdAt } }\n": types.StoreSecretDocument,
+    "\n  mutation DeleteSecret($name: String!) { deleteSecret(name: $name) { name } }\n": types.DeleteSecretDocument,
+    "\n  query TenantLimits { tenant { id plan limits { apiCalls llmTokens storage } } }\n": types.TenantLimitsDocument,
 };
 
 /**
@@ -176,6 +194,42 @@ export function graphql(source: "\n  mutation RevokeOperatorKey($id: UUID!) { re
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuditEvents($first: Int! = 50, $after: String, $filter: AuditFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id tenantId actorType actorKeyId action targetType targetId changes createdAt } }\n    }\n  }\n"): (typeof documents)["\n  query AuditEvents($first: Int! = 50, $after: String, $filter: AuditFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id tenantId actorType actorKeyId action targetType targetId changes createdAt } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TenantConfig {\n    tenantConfig {\n      version createdAt restoredFrom document credentials\n      routes { path method description target }\n      rateLimit { enabled default { max windowSeconds } routes }\n      cache { enabled ttlSeconds }\n      webhooks { url events secret enabled }\n    }\n  }\n"): (typeof documents)["\n  query TenantConfig {\n    tenantConfig {\n      version createdAt restoredFrom document credentials\n      routes { path method description target }\n      rateLimit { enabled default { max windowSeconds } routes }\n      cache { enabled ttlSeconds }\n      webhooks { url events secret enabled }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TenantConfigHistory($first: Int! = 20, $before: Int) {\n    tenantConfigHistory(first: $first, before: $before) { version restoredFrom document }\n  }\n"): (typeof documents)["\n  query TenantConfigHistory($first: Int! = 20, $before: Int) {\n    tenantConfigHistory(first: $first, before: $before) { version restoredFrom document }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SaveTenantConfig($document: JSONObject!) { saveTenantConfig(document: $document) { version document } }\n"): (typeof documents)["\n  mutation SaveTenantConfig($document: JSONObject!) { saveTenantConfig(document: $document) { version document } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RollbackTenantConfig($version: Int!) { rollbackTenantConfig(version: $version) { version restoredFrom document } }\n"): (typeof documents)["\n  mutation RollbackTenantConfig($version: Int!) { rollbackTenantConfig(version: $version) { version restoredFrom document } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Secrets { secrets { name createdAt updatedAt } }\n"): (typeof documents)["\n  query Secrets { secrets { name createdAt updatedAt } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SecretValue($name: String!) { secretValue(name: $name) }\n"): (typeof documents)["\n  query SecretValue($name: String!) { secretValue(name: $name) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StoreSecret($name: String!, $value: String!) { storeSecret(name: $name, value: $value) { name createdAt } }\n"): (typeof documents)["\n  mutation StoreSecret($name: String!, $value: String!) { storeSecret(name: $name, value: $value) { name createdAt } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteSecret($name: String!) { deleteSecret(name: $name) { name } }\n"): (typeof documents)["\n  mutation DeleteSecret($name: String!) { deleteSecret(name: $name) { name } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TenantLimits { tenant { id plan limits { apiCalls llmTokens storage } } }\n"): (typeof documents)["\n  query TenantLimits { tenant { id plan limits { apiCalls llmTokens storage } } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,156 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { requireTenant, type ServiceContext } from '../../context';
+import { conflict, notFound } from '../../errors';
+import { parseInput } from '../../validation';
+import type { AuditService } from '../audit/audit.service';
+import { Tenant } from '../tenants/tenant.entity';
+import { open, seal, type Keyring } from './envelope';
+import { Secret, TenantDataKey } from './secret.entity';
+
+export const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,127}$/;
+export const MAX_SECRET_BYTES = 64 * 1024;
+export const MAX_SECRETS_PER_TENANT = 1000;
+
+const secretName = z.string({ error: 'must be a string' }).regex(SECRET_NAME, 'must be UPPER_SNAKE_CASE: A-Z, 0-9 and _, starting with a letter, at most 128');
+
+const storeSchema = z.strictObject({
+  name: secretName,
+  value: z
+    .string({ error: 'must be a string' })
+    .min(1, 'must not be empty')
+    .refine((v) => Buffer.byteLength(v, 'utf8') <= MAX_SECRET_BYTES, `must be at most ${MAX_SECRET_BYTES} bytes`),
+});
+
+const dataKeyAad = (tenantId: string) => `tenantry:data-key:v1:${tenantId}`;
+const secretAad = (tenantId: string, name: string) => `tenantry:secret:v1:${tenantId}:${name}`;
+
+export interface RotationProgress {
+  rewrapped: number;
+  remaining: number;
+}
+
+/**
+ * Tenant secrets: envelope encryption. Each tenant has a random data key, sealed by the master
+ * key; each secret is sealed by its tenant's data key with the tenant id and name bound as
+ * associated data, so a ciphertext copied to another tenant or name does not open.
+ */
+export class SecretService {
+  constructor(
+    private readonly keyring: Keyring,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(ctx: ServiceContext): Promise<Secret[]> {
+    const tenantId = requireTenant(ctx);
+    return ctx.em.find(Secret, { tenant: { id: tenantId, deletedAt: null } }, { orderBy: { name: 'asc' } });
+  }
+
+  async store(ctx: ServiceContext, input: unknown): Promise<Secret> {
+    const { name, value } = parseInput(storeSchema, input);
+    const tenantId = requireTenant(ctx);
+    return ctx.em.transactional(async (em) => {
+      const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!tenant) throw notFound('Tenant');
+      const dataKey = await this.dataKey(em, tenant);
+      const ciphertext = seal(dataKey, Buffer.from(value, 'utf8'), secretAad(tenantId, name));
+      let secret = await em.findOne(Secret, { tenant: tenantId, name });
+      const existed = !!secret;
+      if (secret) secret.ciphertext = ciphertext;
+      else {
+        if ((await em.count(Secret, { tenant: tenantId })) >= MAX_SECRETS_PER_TENANT) {
+          throw conflict(`A tenant may hold at most ${MAX_SECRETS_PER_TENANT} secrets`);
+        }
+        secret = em.create(Secret, { tenant, name, ciphertext });
+      }
+      // The entry records that the value changed, never the value (the diff redacts `value`).
+      this.audit.record(em, ctx, {
+        action: existed ? 'secret.updated' : 'secret.stored',
+        targetType: 'secret',
+        targetId: name,
+        before: existed ? { value: true } : null,
+        after: { value: 'new' },
+      });
+      await em.flush();
+      return secret;
+    });
+  }
+
+  /** The value, for data-plane services holding `secrets:read`; every read is audited. */
+  async read(ctx: ServiceContext, name: string): Promise<string> {
+    const tenantId = requireTenant(ctx);
+    if (!SECRET_NAME.test(name)) throw notFound('Secret');
+    return ctx.em.transactional(async (em) => {
+      const secret = await em.findOne(Secret, { tenant: { id: tenantId, deletedAt: null }, name });
+      if (!secret) throw notFound('Secret');
+      const record = await em.findOneOrFail(TenantDataKey, { tenant: tenantId });
+      const dataKey = open(this.keyring.get(record.masterKeyId), record.wrappedKey, dataKeyAad(tenantId));
+      const value = open(dataKey, secret.ciphertext, secretAad(tenantId, name)).toString('utf8');
+      this.audit.record(em, ctx, { action: 'secret.read', targetType: 'secret', targetId: name });
+      await em.flush();
+      return value;
+    });
+  }
+
+  async delete(ctx: ServiceContext, name: string): Promise<Secret> {
+    const tenantId = requireTenant(ctx);
+    if (!SECRET_NAME.test(name)) throw notFound('Secret');
+    return ctx.em.transactional(async (em) => {
+      const secret = await em.findOne(Secret, { tenant: { id: tenantId, deletedAt: null }, name });
+      if (!secret) throw notFound('Secret');
+      em.remove(secret);
+      this.audit.record(em, ctx, { action: 'secret.deleted', targetType: 'secret', targetId: name, before: { value: true }, after: null });
+      await em.flush();
+      return secret;
+    });
+  }
+
+  /** The tenant's data key, created (and sealed by the current master key) on first use. */
+  private async dataKey(em: EntityManager, tenant: Tenant): Promise<Buffer> {
+    const record = await em.findOne(TenantDataKey, { tenant: tenant.id });
+    if (record) return open(this.keyring.get(record.masterKeyId), record.wrappedKey, dataKeyAad(tenant.id));
+    const key = randomBytes(32);
+    em.create(TenantDataKey, {
+      tenant,
+      wrappedKey: seal(this.keyring.current, key, dataKeyAad(tenant.id)),
+      masterKeyId: this.keyring.currentId,
+    });
+    return key;
+  }
+
+  /**
+   * Re-seals data keys still sealed by an older master key with the current one, `batch` at a
+   * time, each batch in its own transaction (rows claimed with SKIP LOCKED). Interrupted, it
+   * leaves every key sealed by either the old or the new master key, both of which the keyring
+   * opens; run again, it carries on where it stopped.
+   */
+  async rotateMasterKey(orm: MikroORM, options: { batch?: number; maxBatches?: number } = {}): Promise<RotationProgress> {
+    const batch = options.batch ?? 500;
+    let rewrapped = 0;
+    for (let n = 0; options.maxBatches === undefined || n < options.maxBatches; n++) {
+      const done = await orm.em.fork().transactional(async (em) => {
+        const rows = await em.execute<{ tenant_id: string; wrapped_key: Buffer; master_key_id: string }[]>(
+          `select tenant_id, wrapped_key, master_key_id from tenant_data_keys
+            where master_key_id <> ? order by tenant_id limit ? for update skip locked`,
+          [this.keyring.currentId, batch],
+        );
+        for (const row of rows) {
+          const key = open(this.keyring.get(row.master_key_id), row.wrapped_key, dataKeyAad(row.tenant_id));
+          await em.execute(
+            'update tenant_data_keys set wrapped_key = ?, master_key_id = ?, updated_at = now() where tenant_id = ?',
+            [seal(this.keyring.current, key, dataKeyAad(row.tenant_id)), this.keyring.currentId, row.tenant_id],
+          );
+        }
+        return rows.length;
+      });
+      rewrapped += done;
+      if (done < batch) break;
+    }
+    const [{ n }] = await orm.em
+      .fork()
+      .execute<{ n: number }[]>('select count(*)::int as n from tenant_data_keys where master_key_id <> ?', [this.keyring.currentId]);
+    return { rewrapped, remaining: n };
+  }
+}
