@@ -50,11 +50,17 @@ function graphqlErrorPlugin(): ApolloServerPlugin<RequestContext> {
   };
 }
 
-export async function buildApp(services: Services): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** Where log lines go (default stdout); tests read them to prove what is never logged. */
+  logStream?: NodeJS.WritableStream;
+}
+
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      ...(options.logStream && { stream: options.logStream }),
       // Keys travel in these headers; they must never reach a log line.
       redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
     },

@@ -2,6 +2,13 @@ import { expect } from 'vitest';
 import { useHarness, type Harness, type Registered } from './support/harness';
 import {
   AuditEvents,
+  DeleteSecret,
+  RollbackTenantConfig,
+  SaveTenantConfig,
+  Secrets,
+  SecretValue,
+  StoreSecret,
+  TenantConfigQuery,
   CreateOperatorKey,
   CreateTenant,
   DeleteTenant,
@@ -310,5 +317,140 @@ securityTests(h, {
     expect(JSON.stringify(named.json())).not.toContain(victim.tenantId);
     const gql = await h.gql(AuditEvents, { filter: { tenantId: victim.tenantId } }, attacker.key);
     expect(JSON.stringify(gql.data)).not.toContain(victim.tenantId);
+  },
+});
+
+const storedSecret = async (h: Harness, t: Registered, name = 'API_TOKEN', value = 'token-value') => {
+  await h.app.inject({ method: 'POST', url: '/tenant/secrets', headers: auth(t.key), payload: { key: name, value } });
+};
+const configVersions = async (h: Harness, t: Registered) =>
+  (await h.sql('select version from tenant_configs where tenant_id = ?', [t.tenantId])).length;
+
+securityTests(h, {
+  name: 'getTenantConfig',
+  scope: 'config:read',
+  rest: () => ({ method: 'GET', url: '/tenant/config' }),
+  graphql: () => ({ doc: TenantConfigQuery }),
+  async crossTenant(h, attacker, victim) {
+    await h.app.inject({ method: 'POST', url: '/tenant/config', headers: auth(victim.key), payload: { cache: { enabled: true, ttlSeconds: 42 } } });
+    const own = await h.app.inject({ url: '/tenant/config', headers: auth(attacker.key) });
+    expect(own.json()).toEqual({});
+    const named = await h.app.inject({ url: '/api/v1/tenant/config', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId } });
+    expect(named.statusCode).toBe(403);
+    expect(named.body).not.toContain('42');
+  },
+});
+
+securityTests(h, {
+  name: 'saveTenantConfig',
+  scope: 'config:write',
+  rest: () => ({ method: 'POST', url: '/tenant/config', payload: { cache: { enabled: true } } }),
+  graphql: () => ({ doc: SaveTenantConfig, variables: { document: { cache: { enabled: true } } } }),
+  verify: async (h, t) => expect(await configVersions(h, t)).toBe(1),
+  async crossTenant(h, attacker, victim) {
+    const res = await h.app.inject({ method: 'POST', url: '/tenant/config', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId }, payload: { cache: { enabled: true } } });
+    expect(res.statusCode).toBe(403);
+    expect(await configVersions(h, victim)).toBe(0);
+  },
+});
+
+securityTests(h, {
+  name: 'rollbackTenantConfig',
+  scope: 'config:write',
+  graphql: async (t, h) => {
+    await h.app.inject({ method: 'POST', url: '/tenant/config', headers: auth(t.key), payload: { cache: { enabled: true } } });
+    return { doc: RollbackTenantConfig, variables: { version: 1 } };
+  },
+  async crossTenant(h, attacker, victim) {
+    await h.app.inject({ method: 'POST', url: '/tenant/config', headers: auth(victim.key), payload: { cache: { enabled: true } } });
+    const gql = await h.gql(RollbackTenantConfig, { version: 1 }, attacker.key, { 'x-tenant-id': victim.tenantId });
+    expect(gql.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const own = await h.gql(RollbackTenantConfig, { version: 1 }, attacker.key);
+    expect(own.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(await configVersions(h, victim)).toBe(1);
+  },
+});
+
+securityTests(h, {
+  name: 'listSecrets',
+  scope: 'secrets:read',
+  rest: () => ({ method: 'GET', url: '/tenant/secrets' }),
+  graphql: () => ({ doc: Secrets }),
+  async crossTenant(h, attacker, victim) {
+    await storedSecret(h, victim, 'VICTIM_ONLY');
+    const res = await h.app.inject({ url: '/api/v1/tenant/secrets', headers: auth(attacker.key) });
+    expect(res.json()).toEqual({ secrets: [] });
+    const named = await h.app.inject({ url: '/tenant/secrets', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId } });
+    expect(named.statusCode).toBe(403);
+  },
+});
+
+securityTests(h, {
+  name: 'readSecret',
+  scope: 'secrets:read',
+  rest: async (t, h) => {
+    await storedSecret(h, t);
+    return { method: 'GET', url: '/tenant/secrets/API_TOKEN' };
+  },
+  graphql: async (t, h) => {
+    await storedSecret(h, t);
+    return { doc: SecretValue, variables: { name: 'API_TOKEN' } };
+  },
+  verify: (_h, _t, body) => expect(body).toEqual({ key: 'API_TOKEN', value: 'token-value' }),
+  async crossTenant(h, attacker, victim) {
+    await storedSecret(h, victim, 'API_TOKEN', 'victim-token');
+    const res = await h.app.inject({ url: '/tenant/secrets/API_TOKEN', headers: auth(attacker.key) });
+    expect(res.statusCode).toBe(404);
+    const gql = await h.gql(SecretValue, { name: 'API_TOKEN' }, attacker.key, { 'x-tenant-id': victim.tenantId });
+    expect(gql.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(gql) + res.body).not.toContain('victim-token');
+  },
+});
+
+securityTests(h, {
+  name: 'storeSecret',
+  scope: 'secrets:write',
+  rest: () => ({ method: 'POST', url: '/tenant/secrets', payload: { key: 'NEW_SECRET', value: 'v' } }),
+  graphql: () => ({ doc: StoreSecret, variables: { name: 'NEW_SECRET', value: 'v' } }),
+  verify: async (h, t) => expect(await h.sql('select name from secrets where tenant_id = ?', [t.tenantId])).toEqual([{ name: 'NEW_SECRET' }]),
+  async crossTenant(h, attacker, victim) {
+    await storedSecret(h, victim, 'SHARED_NAME', 'victim-value');
+    const res = await h.app.inject({ method: 'POST', url: '/tenant/secrets', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId }, payload: { key: 'SHARED_NAME', value: 'evil' } });
+    expect(res.statusCode).toBe(403);
+    // The attacker's own secret of the same name is its own; the victim's value is unchanged.
+    await storedSecret(h, attacker, 'SHARED_NAME', 'evil');
+    expect((await h.app.inject({ url: '/tenant/secrets/SHARED_NAME', headers: auth(victim.key) })).json().value).toBe('victim-value');
+  },
+});
+
+securityTests(h, {
+  name: 'deleteSecret',
+  scope: 'secrets:write',
+  rest: async (t, h) => {
+    await storedSecret(h, t);
+    return { method: 'DELETE', url: '/tenant/secrets/API_TOKEN' };
+  },
+  graphql: async (t, h) => {
+    await storedSecret(h, t);
+    return { doc: DeleteSecret, variables: { name: 'API_TOKEN' } };
+  },
+  async crossTenant(h, attacker, victim) {
+    await storedSecret(h, victim, 'KEEP_ME');
+    const res = await h.app.inject({ method: 'DELETE', url: '/tenant/secrets/KEEP_ME', headers: auth(attacker.key) });
+    expect(res.statusCode).toBe(404);
+    expect(await h.sql('select name from secrets where tenant_id = ?', [victim.tenantId])).toEqual([{ name: 'KEEP_ME' }]);
+  },
+});
+
+securityTests(h, {
+  name: 'getTenantInfo',
+  scope: 'tenant:read',
+  rest: () => ({ method: 'GET', url: '/tenant/info' }),
+  verify: (_h, t, body) => expect(body.id).toBe(t.tenantId),
+  async crossTenant(h, attacker, victim) {
+    const own = await h.app.inject({ url: '/api/v1/tenant/info', headers: auth(attacker.key) });
+    expect(own.json().id).toBe(attacker.tenantId);
+    const named = await h.app.inject({ url: '/tenant/info', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId } });
+    expect(named.statusCode).toBe(403);
   },
 });

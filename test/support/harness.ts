@@ -60,7 +60,13 @@ export function useHarness(env: Record<string, string> = {}): Harness {
     await admin.end();
     // Registration is rate-limited per address and every test registers from one: tests of the
     // limit itself set their own figure.
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TENANTRY_REGISTRATIONS_PER_HOUR: '0', ...env });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      TENANTRY_REGISTRATIONS_PER_HOUR: '0',
+      TENANTRY_MASTER_KEY: randomBytes(32).toString('base64'),
+      ...env,
+    });
     const orm = await initOrm({ url: withDatabase(adminUrl, database), poolMax: 5 });
     const services = createServices(orm, config, (err) => {
       throw err;
