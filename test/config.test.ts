@@ -41,7 +41,7 @@ describe('gateway configuration (reference 002)', () => {
     expect(gql.data?.tenantConfig).toMatchObject({
       version: 2,
       routes: [{ path: '/custom', method: 'get', description: 'Custom endpoint', target: null }],
-      rateLimit: { enabled: true, default: { max: 500, windowSeconds: null } },
+      rateLimit: { enabled: true, default: { max: 500, windowMs: null } },
       cache: { enabled: true, ttlSeconds: 60 },
       webhooks: [{ url: 'https://hooks.example.com/t', events: ['config.updated'], secret: null, enabled: null }],
       credentials: { stripe: { type: 'bearer', secret: 'STRIPE_SECRET_KEY' } },

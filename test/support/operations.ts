@@ -153,7 +153,7 @@ export const TenantConfigQuery = graphql(`
     tenantConfig {
       version createdAt restoredFrom document credentials
       routes { path method description target }
-      rateLimit { enabled default { max windowSeconds } routes }
+      rateLimit { enabled default { max windowMs } routes }
       cache { enabled ttlSeconds }
       webhooks { url events secret enabled }
     }

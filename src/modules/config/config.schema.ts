@@ -38,7 +38,7 @@ const credential = z.strictObject({
 
 const rateWindow = z.strictObject({
   max: int(1, 10_000_000),
-  windowSeconds: int(1, 86_400).optional(),
+  windowMs: int(1000, 86_400_000).optional(),
 });
 
 export const configSchema = z

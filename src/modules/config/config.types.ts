@@ -27,8 +27,8 @@ export class RateWindowType {
   @Field(() => Int)
   max!: number;
 
-  @Field(() => Int, { nullable: true })
-  windowSeconds?: number;
+  @Field(() => Int, { nullable: true, description: 'Window length in milliseconds (default 60000)' })
+  windowMs?: number;
 }
 
 @ObjectType('RateLimitConfig')
