@@ -4,6 +4,7 @@ import { Migration20261126155311_lifecycle } from './Migration20261126155311_lif
 import { Migration20261126160832_audit } from './Migration20261126160832_audit';
 import { Migration20261126161406_secrets } from './Migration20261126161406_secrets';
 import { Migration20261126161508_config } from './Migration20261126161508_config';
+import { Migration20261126162403_rbac } from './Migration20261126162403_rbac';
 
 /**
  * Every migration, in order. Generated files are committed and never edited after they land;
@@ -15,4 +16,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126160832_audit', class: Migration20261126160832_audit },
   { name: 'Migration20261126161406_secrets', class: Migration20261126161406_secrets },
   { name: 'Migration20261126161508_config', class: Migration20261126161508_config },
+  { name: 'Migration20261126162403_rbac', class: Migration20261126162403_rbac },
 ];

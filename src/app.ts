@@ -63,6 +63,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       ...(options.logStream && { stream: options.logStream }),
       // Keys travel in these headers; they must never reach a log line.
       redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+      serializers: {
+        // Query strings can carry anything (a GraphQL GET carries whole variables): not logged.
+        req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip, reqId: req.id }),
+      },
     },
     bodyLimit: BODY_LIMIT,
     genReqId: (req) => {

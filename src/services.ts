@@ -4,6 +4,7 @@ import { ApiKeyService } from './modules/api-keys/api-key.service';
 import { LastUsedRecorder } from './modules/api-keys/last-used';
 import { AuditService } from './modules/audit/audit.service';
 import { ConfigService } from './modules/config/config.service';
+import { RbacService } from './modules/rbac/rbac.service';
 import { Keyring, masterKeyFromFile } from './modules/secrets/envelope';
 import { SecretService } from './modules/secrets/secret.service';
 import { TenantSettingService } from './modules/tenant-settings/tenant-setting.service';
@@ -20,13 +21,15 @@ export interface Services {
   tenantSettings: TenantSettingService;
   secrets: SecretService;
   configs: ConfigService;
+  rbac: RbacService;
 }
 
 export function createServices(orm: MikroORM, config: Config, onError: (err: unknown) => void): Services {
   const lastUsed = new LastUsedRecorder(orm, onError);
   const audit = new AuditService();
   const apiKeys = new ApiKeyService(orm, config, lastUsed, audit);
-  const tenants = new TenantService(config, apiKeys, audit);
+  const rbac = new RbacService(audit);
+  const tenants = new TenantService(config, apiKeys, audit, rbac);
   const keyring = new Keyring(config.masterKey ?? masterKeyFromFile(config.dataDir), config.previousMasterKeys);
   return {
     orm,
@@ -38,5 +41,6 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
     tenantSettings: new TenantSettingService(audit),
     secrets: new SecretService(keyring, audit),
     configs: new ConfigService(audit),
+    rbac,
   };
 }

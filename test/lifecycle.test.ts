@@ -15,6 +15,7 @@ async function populated(): Promise<Registered & { extraKey: string }> {
   await h.app.inject({ method: 'POST', url: '/api/tenant-setting', headers: auth(t.key), payload: { name: 'CURRENCY', value: 'EUR' } });
   await h.app.inject({ method: 'POST', url: '/tenant/secrets', headers: auth(t.key), payload: { key: 'TOKEN', value: 'x' } });
   await h.app.inject({ method: 'POST', url: '/tenant/config', headers: auth(t.key), payload: { cache: { enabled: true } } });
+  await h.app.inject({ method: 'PUT', url: '/tenant/rbac/users/user-1/roles', headers: auth(t.key), payload: { roles: ['admin'] } });
   return { ...t, extraKey };
 }
 

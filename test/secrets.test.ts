@@ -158,7 +158,7 @@ describe('encryption', () => {
     const rotating = createServices(h.orm, { ...h.config, masterKey: newKey, previousMasterKeys: [oldKey] }, () => {});
     const total = (await h.sql('select count(*)::int as n from tenant_data_keys'))[0].n;
     const first = await rotating.secrets.rotateMasterKey(h.orm, { batch: 2, maxBatches: 1 });
-    expect(first).toEqual({ rewrapped: 2, remaining: total - 2 });
+    expect(first).toEqual({ rewrapped: 2, remaining: total - 2, failed: [] });
 
     // Halfway: both keys are in use, and an instance holding both reads everything.
     const ids = await h.sql<{ master_key_id: string }>('select distinct master_key_id from tenant_data_keys');
@@ -174,7 +174,7 @@ describe('encryption', () => {
     }
 
     const resumed = await rotating.secrets.rotateMasterKey(h.orm, { batch: 2 });
-    expect(resumed).toEqual({ rewrapped: total - 2, remaining: 0 });
+    expect(resumed).toEqual({ rewrapped: total - 2, remaining: 0, failed: [] });
     // Done: the new key alone reads everything; the old key alone reads nothing.
     const newOnly = await buildApp(createServices(h.orm, { ...h.config, masterKey: newKey, previousMasterKeys: [] }, () => {}));
     const oldOnly = await buildApp(createServices(h.orm, { ...h.config, masterKey: oldKey, previousMasterKeys: [] }, () => {}));

@@ -49,6 +49,16 @@ export const OPERATIONS = {
   getTenantInfo: scopes('tenant:read'),
   listAuditEvents: scopes('audit:read'),
 
+  // Roles of the tenant's end-users.
+  getRbac: scopes('rbac:read'),
+  updateRbacSettings: scopes('rbac:write'),
+  createRole: scopes('rbac:write'),
+  updateRole: scopes('rbac:write'),
+  deleteRole: scopes('rbac:write'),
+  getUserRoles: scopes('rbac:read'),
+  setUserRoles: scopes('rbac:write'),
+  checkPermission: anyOf('rbac:check', 'rbac:read'),
+
   // Operator keys.
   listOperatorKeys: scopes('platform:admin'),
   createOperatorKey: scopes('platform:admin'),

@@ -17,6 +17,9 @@ export const SCOPE_CATALOG = {
   'secrets:read': "Read secret values (every read is audited)",
   'secrets:write': 'Store and delete secrets',
   'audit:read': "Read the tenant's audit trail",
+  'rbac:read': "Read the tenant's end-user roles and assignments",
+  'rbac:write': 'Change roles, assignments and RBAC settings',
+  'rbac:check': "Check an end-user's permission (data-plane services)",
   'platform:admin': 'Operate Tenantry itself: every tenant, operator keys',
 } as const;
 

@@ -211,14 +211,16 @@ export class ApiKeyService {
 
   /** Revoking is idempotent: revoking a revoked key answers it unchanged. */
   async revoke(ctx: ServiceContext, id: string): Promise<ApiKey> {
-    const key = await this.findOwn(ctx, ctx.em, id);
-    if (!key.revokedAt) {
-      const before = keySnapshot(key);
-      key.revokedAt = new Date();
-      this.audit.record(ctx.em, ctx, { action: 'api_key.revoked', targetType: 'api_key', targetId: key.id, before, after: keySnapshot(key) });
-      await ctx.em.flush();
-    }
-    return key;
+    return ctx.em.transactional(async (em) => {
+      // Locked, so two revocations racing record one event between them.
+      const key = await this.findOwn(ctx, em, id, true);
+      if (!key.revokedAt) {
+        const before = keySnapshot(key);
+        key.revokedAt = new Date();
+        this.audit.record(em, ctx, { action: 'api_key.revoked', targetType: 'api_key', targetId: key.id, before, after: keySnapshot(key) });
+      }
+      return key;
+    });
   }
 
   async rename(ctx: ServiceContext, id: string, input: unknown): Promise<ApiKey> {
@@ -273,19 +275,20 @@ export class ApiKeyService {
     const { key } = parseInput(leakedSchema, input);
     if (!parseKey(key)) throw badInput([{ field: 'key', message: 'is not a well-formed API key' }]);
     await this.leakReports.consume(ctx.ip);
-    const found = await ctx.em.findOne(ApiKey, { digest: digestKey(key), revokedAt: null });
-    if (!found) return;
-    const before = keySnapshot(found);
-    found.revokedAt = new Date();
-    this.audit.record(ctx.em, ctx, {
-      action: 'api_key.leak_revoked',
-      targetType: found.tenant ? 'api_key' : 'operator_key',
-      targetId: found.id,
-      tenantId: found.tenant?.id ?? null,
-      before,
-      after: keySnapshot(found),
+    await ctx.em.transactional(async (em) => {
+      const found = await em.findOne(ApiKey, { digest: digestKey(key), revokedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!found) return;
+      const before = keySnapshot(found);
+      found.revokedAt = new Date();
+      this.audit.record(em, ctx, {
+        action: 'api_key.leak_revoked',
+        targetType: found.tenant ? 'api_key' : 'operator_key',
+        targetId: found.id,
+        tenantId: found.tenant?.id ?? null,
+        before,
+        after: keySnapshot(found),
+      });
     });
-    await ctx.em.flush();
   }
 
   /** Operator keys (`platform:admin`, no tenant): operators only, by the operation's scope. */
@@ -312,22 +315,23 @@ export class ApiKeyService {
 
   async revokeOperatorKey(ctx: ServiceContext, id: string): Promise<ApiKey> {
     if (!z.uuid().safeParse(id).success) throw badInput([{ field: 'id', message: 'must be a UUID' }]);
-    const key = await ctx.em.findOne(ApiKey, { id, tenant: null });
-    if (!key) throw notFound('Operator key');
-    if (!key.revokedAt) {
-      const before = keySnapshot(key);
-      key.revokedAt = new Date();
-      this.audit.record(ctx.em, ctx, { action: 'operator_key.revoked', targetType: 'operator_key', targetId: key.id, tenantId: null, before, after: keySnapshot(key) });
-      await ctx.em.flush();
-    }
-    return key;
+    return ctx.em.transactional(async (em) => {
+      const key = await em.findOne(ApiKey, { id, tenant: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!key) throw notFound('Operator key');
+      if (!key.revokedAt) {
+        const before = keySnapshot(key);
+        key.revokedAt = new Date();
+        this.audit.record(em, ctx, { action: 'operator_key.revoked', targetType: 'operator_key', targetId: key.id, tenantId: null, before, after: keySnapshot(key) });
+      }
+      return key;
+    });
   }
 
   /** A key of the acting tenant; another tenant's key is "not found", exactly like a missing one. */
-  private async findOwn(ctx: ServiceContext, em: EntityManager, id: string): Promise<ApiKey> {
+  private async findOwn(ctx: ServiceContext, em: EntityManager, id: string, lock = false): Promise<ApiKey> {
     const tenantId = requireTenant(ctx);
     if (!z.uuid().safeParse(id).success) throw badInput([{ field: 'id', message: 'must be a UUID' }]);
-    const key = await em.findOne(ApiKey, { id, tenant: tenantId });
+    const key = await em.findOne(ApiKey, { id, tenant: tenantId }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
     if (!key) throw notFound('API key');
     return key;
   }

@@ -30,6 +30,8 @@ const secretAad = (tenantId: string, name: string) => `tenantry:secret:v1:${tena
 export interface RotationProgress {
   rewrapped: number;
   remaining: number;
+  /** Tenants whose data key could not be opened (unknown master key, damaged record): skipped. */
+  failed: string[];
 }
 
 /**
@@ -98,7 +100,9 @@ export class SecretService {
     const tenantId = requireTenant(ctx);
     if (!SECRET_NAME.test(name)) throw notFound('Secret');
     return ctx.em.transactional(async (em) => {
-      const secret = await em.findOne(Secret, { tenant: { id: tenantId, deletedAt: null }, name });
+      // The tenant row lock orders this against a concurrent store of the same name.
+      const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const secret = tenant && (await em.findOne(Secret, { tenant: tenantId, name }));
       if (!secret) throw notFound('Secret');
       em.remove(secret);
       this.audit.record(em, ctx, { action: 'secret.deleted', targetType: 'secret', targetId: name, before: { value: true }, after: null });
@@ -129,28 +133,45 @@ export class SecretService {
   async rotateMasterKey(orm: MikroORM, options: { batch?: number; maxBatches?: number } = {}): Promise<RotationProgress> {
     const batch = options.batch ?? 500;
     let rewrapped = 0;
+    const failed: string[] = [];
     for (let n = 0; options.maxBatches === undefined || n < options.maxBatches; n++) {
-      const done = await orm.em.fork().transactional(async (em) => {
+      const claimed = await orm.em.fork().transactional(async (em) => {
         const rows = await em.execute<{ tenant_id: string; wrapped_key: Buffer; master_key_id: string }[]>(
           `select tenant_id, wrapped_key, master_key_id from tenant_data_keys
-            where master_key_id <> ? order by tenant_id limit ? for update skip locked`,
-          [this.keyring.currentId, batch],
+            where master_key_id <> ? and not (tenant_id = any(?::uuid[]))
+            order by tenant_id limit ? for update skip locked`,
+          [this.keyring.currentId, `{${failed.join(',')}}`, batch],
         );
         for (const row of rows) {
-          const key = open(this.keyring.get(row.master_key_id), row.wrapped_key, dataKeyAad(row.tenant_id));
+          let key: Buffer;
+          try {
+            key = open(this.keyring.get(row.master_key_id), row.wrapped_key, dataKeyAad(row.tenant_id));
+          } catch {
+            // One unreadable record must not stall the rotation of all the others behind it.
+            failed.push(row.tenant_id);
+            continue;
+          }
           await em.execute(
             'update tenant_data_keys set wrapped_key = ?, master_key_id = ?, updated_at = now() where tenant_id = ?',
             [seal(this.keyring.current, key, dataKeyAad(row.tenant_id)), this.keyring.currentId, row.tenant_id],
           );
+          this.audit.record(em, null, {
+            action: 'secret.data_key_resealed',
+            targetType: 'tenant_data_key',
+            targetId: row.tenant_id,
+            tenantId: row.tenant_id,
+            before: { masterKeyId: row.master_key_id },
+            after: { masterKeyId: this.keyring.currentId },
+          });
+          rewrapped++;
         }
         return rows.length;
       });
-      rewrapped += done;
-      if (done < batch) break;
+      if (claimed < batch) break;
     }
     const [{ n }] = await orm.em
       .fork()
       .execute<{ n: number }[]>('select count(*)::int as n from tenant_data_keys where master_key_id <> ?', [this.keyring.currentId]);
-    return { rewrapped, remaining: n };
+    return { rewrapped, remaining: n, failed };
   }
 }

@@ -60,11 +60,14 @@ export class TenantSettingService {
 
   async delete(ctx: ServiceContext, name: string): Promise<TenantSetting> {
     const tenantId = requireTenant(ctx);
-    const setting = await ctx.em.findOne(TenantSetting, { tenant: { id: tenantId, deletedAt: null }, name: String(name) });
-    if (!setting) throw notFound('Setting');
-    ctx.em.remove(setting);
-    this.audit.record(ctx.em, ctx, { action: 'tenant_setting.deleted', targetType: 'tenant_setting', targetId: setting.name, before: { value: setting.value }, after: null });
-    await ctx.em.flush();
-    return setting;
+    return ctx.em.transactional(async (em) => {
+      // The tenant row lock orders this against a concurrent set of the same name.
+      const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const setting = tenant && (await em.findOne(TenantSetting, { tenant: tenantId, name: String(name) }));
+      if (!setting) throw notFound('Setting');
+      em.remove(setting);
+      this.audit.record(em, ctx, { action: 'tenant_setting.deleted', targetType: 'tenant_setting', targetId: setting.name, before: { value: setting.value }, after: null });
+      return setting;
+    });
   }
 }

@@ -42,6 +42,15 @@ export const httpUrl = z
       return false;
     }
   }, 'must be an absolute http(s) URL')
+  // Credentials belong in secrets, not in URLs that are stored, shown and audited in clear.
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return !u.username && !u.password;
+    } catch {
+      return true;
+    }
+  }, 'must not contain a user name or password (store credentials as secrets)')
   .transform((v) => new URL(v).href);
 
 /**

@@ -7,10 +7,12 @@ import type { Config } from '../../config';
 import { requireTenant, type ServiceContext } from '../../context';
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../../errors';
 import { Limit } from '../../rate-limit';
+import { afterCursor, decodeCursor, encodeCursor } from '../../pagination';
 import { parseInput } from '../../validation';
 import { ApiKey } from '../api-keys/api-key.entity';
 import type { ApiKeyService, CreatedKey } from '../api-keys/api-key.service';
 import type { AuditService } from '../audit/audit.service';
+import type { RbacService } from '../rbac/rbac.service';
 import { Tenant, TENANT_STATUSES, type TenantStatus } from './tenant.entity';
 import { defaultSettings, httpUrl, mergeSettings, settingsPatchSchema } from './tenant-settings';
 
@@ -99,19 +101,6 @@ export interface TenantPage {
   cursorOf(tenant: Tenant): string;
 }
 
-const encodeCursor = (t: Tenant) => Buffer.from(JSON.stringify([t.createdAt.toISOString(), t.id])).toString('base64url');
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || !z.uuid().safeParse(id).success) throw new Error();
-    return { createdAt, id };
-  } catch {
-    throw badInput([{ field: 'after', message: 'is not a cursor from this list' }]);
-  }
-}
-
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
 /** What an audit entry shows of a tenant. */
@@ -144,6 +133,7 @@ export class TenantService {
     private readonly config: Config,
     private readonly apiKeys: ApiKeyService,
     private readonly audit: AuditService,
+    private readonly rbac: RbacService,
   ) {
     this.registrations = new Limit(config.registrationsPerHour, 3600, 'registrations');
   }
@@ -179,6 +169,7 @@ export class TenantService {
           ...(data.storageQuota !== undefined && { storageQuota: data.storageQuota }),
           ...(data.status !== undefined && { status: data.status }),
         });
+        this.rbac.seed(em, tenant);
         const created = this.apiKeys.issue(em, tenant, {
           name: 'Default admin key',
           scopes: [TENANT_ADMIN],
@@ -237,10 +228,7 @@ export class TenantService {
     }
     const filtered: FilterQuery<Tenant> = where.length ? { $and: where } : {};
     const page: FilterQuery<Tenant>[] = [...where];
-    if (args.after) {
-      const c = decodeCursor(args.after);
-      page.push({ $or: [{ createdAt: { $lt: c.createdAt } }, { createdAt: c.createdAt, id: { $lt: c.id } }] });
-    }
+    if (args.after) page.push(afterCursor(decodeCursor(args.after)));
     const [rows, totalCount] = await Promise.all([
       ctx.em.find(Tenant, page.length ? { $and: page } : {}, {
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -273,6 +261,10 @@ export class TenantService {
         const tenant = await this.getById(ctx, id, em, true);
         const before = tenantSnapshot(tenant);
         if (!ctx.principal?.operator) this.refuseOperatorFields(data, tenant);
+        // Refused before any field is touched: a rolled-back change must leave nothing behind.
+        if (data.status !== undefined && data.status !== tenant.status && tenant.status === 'deleted') {
+          throw conflict(`Tenant is deleted; it cannot become ${data.status}`);
+        }
         if (data.email && data.email.toLowerCase() !== tenant.email?.toLowerCase()) {
           await this.assertEmailFree(em, data.email);
         }
