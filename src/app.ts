@@ -3,7 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { OPERATIONS } from './auth/operations';
@@ -74,6 +74,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     trustProxy: config.trustProxy,
+    // Refusals made by the router itself (malformed or over-long paths) answer like every other.
+    frameworkErrors: (err, _req, reply) => {
+      const status = (err as FastifyError).statusCode ?? 400;
+      const message = status === 414 ? 'A path parameter is too long' : 'The request path is not valid';
+      void (reply as FastifyReply).code(status).send({ error: reasonFor(status), message });
+    },
   });
 
   // The reference documents send `Content-Type: application/json` on GET and DELETE with no

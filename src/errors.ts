@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, reason: 'Not Found' },
   CONFLICT: { status: 409, reason: 'Conflict' },
   PAYLOAD_TOO_LARGE: { status: 413, reason: 'Payload Too Large' },
+  URI_TOO_LONG: { status: 414, reason: 'URI Too Long' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, reason: 'Unsupported Media Type' },
   RATE_LIMITED: { status: 429, reason: 'Too Many Requests' },
   INTERNAL_SERVER_ERROR: { status: 500, reason: 'Internal Server Error' },

@@ -34,6 +34,12 @@ describe('HTTP surface', () => {
     expect(res.headers['x-request-id']).toBe('abc-123');
   });
 
+  it('answers an over-long path parameter with a JSON 414', async () => {
+    const res = await h.app.inject({ url: `/api/v1/tenants/${'x'.repeat(300)}` });
+    expect(res.statusCode).toBe(414);
+    expect(res.json(), res.body).toMatchObject({ error: 'URI Too Long' });
+  });
+
   it('serves the Sandbox landing page and introspection in development', async () => {
     const page = await h.app.inject({ url: '/graphql', headers: { accept: 'text/html' } });
     expect(page.statusCode).toBe(200);

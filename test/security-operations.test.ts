@@ -2,6 +2,14 @@ import { expect } from 'vitest';
 import { useHarness, type Harness, type Registered } from './support/harness';
 import {
   AuditEvents,
+  CheckPermission,
+  CreateRole,
+  DeleteRole,
+  RbacQuery,
+  SetUserRoles,
+  UpdateRbacSettings,
+  UpdateRole,
+  UserRolesQuery,
   DeleteSecret,
   RollbackTenantConfig,
   SaveTenantConfig,
@@ -452,5 +460,119 @@ securityTests(h, {
     expect(own.json().id).toBe(attacker.tenantId);
     const named = await h.app.inject({ url: '/tenant/info', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId } });
     expect(named.statusCode).toBe(403);
+  },
+});
+
+const rolesOf = async (h: Harness, t: Registered) =>
+  (await h.sql('select name, permissions from roles where tenant_id = ? order by name', [t.tenantId])).map((r) => `${r.name}:${r.permissions.join('+')}`);
+const assignmentsOf = async (h: Harness, t: Registered) => h.sql('select user_id from role_assignments where tenant_id = ?', [t.tenantId]);
+
+securityTests(h, {
+  name: 'getRbac',
+  scope: 'rbac:read',
+  rest: () => ({ method: 'GET', url: '/tenant/rbac' }),
+  graphql: () => ({ doc: RbacQuery }),
+  async crossTenant(h, attacker, victim) {
+    await h.app.inject({ method: 'POST', url: '/tenant/rbac/roles', headers: auth(victim.key), payload: { name: 'victim-role', permissions: ['x'] } });
+    const res = await h.app.inject({ url: '/api/v1/tenant/rbac', headers: auth(attacker.key) });
+    expect(res.body).not.toContain('victim-role');
+    const named = await h.app.inject({ url: '/tenant/rbac', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId } });
+    expect(named.statusCode).toBe(403);
+  },
+});
+
+securityTests(h, {
+  name: 'updateRbacSettings',
+  scope: 'rbac:write',
+  rest: () => ({ method: 'PUT', url: '/tenant/rbac', payload: { enabled: false } }),
+  graphql: () => ({ doc: UpdateRbacSettings, variables: { enabled: false } }),
+  async crossTenant(h, attacker, victim) {
+    const res = await h.app.inject({ method: 'PUT', url: '/tenant/rbac', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId }, payload: { enabled: false } });
+    expect(res.statusCode).toBe(403);
+    expect((await h.sql('select enabled from rbac_configs where tenant_id = ?', [victim.tenantId]))[0].enabled).toBe(true);
+  },
+});
+
+securityTests(h, {
+  name: 'createRole',
+  scope: 'rbac:write',
+  okStatus: 201,
+  rest: () => ({ method: 'POST', url: '/tenant/rbac/roles', payload: { name: 'editor', permissions: ['write'] } }),
+  graphql: () => ({ doc: CreateRole, variables: { input: { name: 'editor', permissions: ['write'] } } }),
+  async crossTenant(h, attacker, victim) {
+    const before = await rolesOf(h, victim);
+    const res = await h.app.inject({ method: 'POST', url: '/tenant/rbac/roles', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId }, payload: { name: 'planted', permissions: ['*'] } });
+    expect(res.statusCode).toBe(403);
+    expect(await rolesOf(h, victim)).toEqual(before);
+  },
+});
+
+securityTests(h, {
+  name: 'updateRole',
+  scope: 'rbac:write',
+  rest: () => ({ method: 'PUT', url: '/tenant/rbac/roles/viewer', payload: { permissions: ['read', 'export'] } }),
+  graphql: () => ({ doc: UpdateRole, variables: { name: 'viewer', input: { permissions: ['read', 'export'] } } }),
+  async crossTenant(h, attacker, victim) {
+    const before = await rolesOf(h, victim);
+    // The attacker's own "viewer" is its own: the victim's is untouched.
+    const res = await h.app.inject({ method: 'PUT', url: '/tenant/rbac/roles/viewer', headers: auth(attacker.key), payload: { permissions: ['*'] } });
+    expect(res.statusCode).toBe(200);
+    expect(await rolesOf(h, victim)).toEqual(before);
+  },
+});
+
+securityTests(h, {
+  name: 'deleteRole',
+  scope: 'rbac:write',
+  rest: async (t, h) => {
+    await h.app.inject({ method: 'POST', url: '/tenant/rbac/roles', headers: auth(t.key), payload: { name: 'temp', permissions: [] } });
+    return { method: 'DELETE', url: '/tenant/rbac/roles/temp' };
+  },
+  graphql: async (t, h) => {
+    await h.app.inject({ method: 'POST', url: '/tenant/rbac/roles', headers: auth(t.key), payload: { name: 'temp', permissions: [] } });
+    return { doc: DeleteRole, variables: { name: 'temp' } };
+  },
+  async crossTenant(h, attacker, victim) {
+    await h.app.inject({ method: 'POST', url: '/tenant/rbac/roles', headers: auth(victim.key), payload: { name: 'only-victim', permissions: [] } });
+    const res = await h.app.inject({ method: 'DELETE', url: '/tenant/rbac/roles/only-victim', headers: auth(attacker.key) });
+    expect(res.statusCode).toBe(404);
+    expect(await rolesOf(h, victim)).toContain('only-victim:');
+  },
+});
+
+securityTests(h, {
+  name: 'getUserRoles',
+  scope: 'rbac:read',
+  rest: () => ({ method: 'GET', url: '/tenant/rbac/users/user-1/roles' }),
+  graphql: () => ({ doc: UserRolesQuery, variables: { userId: 'user-1' } }),
+  async crossTenant(h, attacker, victim) {
+    await h.app.inject({ method: 'PUT', url: '/tenant/rbac/users/user-1/roles', headers: auth(victim.key), payload: { roles: ['admin'] } });
+    const res = await h.app.inject({ url: '/tenant/rbac/users/user-1/roles', headers: auth(attacker.key) });
+    expect(res.json()).toEqual({ userId: 'user-1', roles: ['viewer'], defaultRole: true });
+  },
+});
+
+securityTests(h, {
+  name: 'setUserRoles',
+  scope: 'rbac:write',
+  rest: () => ({ method: 'PUT', url: '/tenant/rbac/users/user-1/roles', payload: { roles: ['admin'] } }),
+  graphql: () => ({ doc: SetUserRoles, variables: { userId: 'user-1', roles: ['admin'] } }),
+  async crossTenant(h, attacker, victim) {
+    const res = await h.app.inject({ method: 'PUT', url: '/tenant/rbac/users/user-1/roles', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId }, payload: { roles: ['admin'] } });
+    expect(res.statusCode).toBe(403);
+    expect(await assignmentsOf(h, victim)).toEqual([]);
+  },
+});
+
+securityTests(h, {
+  name: 'checkPermission',
+  scope: 'rbac:check',
+  rest: () => ({ method: 'POST', url: '/tenant/rbac/check', payload: { userId: 'u', permission: 'read' } }),
+  graphql: () => ({ doc: CheckPermission, variables: { userId: 'u', permission: 'read' } }),
+  verify: (_h, _t, body) => expect(body).toMatchObject({ allowed: true, role: 'viewer' }),
+  async crossTenant(h, attacker, victim) {
+    await h.app.inject({ method: 'PUT', url: '/tenant/rbac/users/vip/roles', headers: auth(victim.key), payload: { roles: ['admin'] } });
+    const res = await h.app.inject({ method: 'POST', url: '/tenant/rbac/check', headers: auth(attacker.key), payload: { userId: 'vip', permission: 'delete' } });
+    expect(res.json()).toMatchObject({ allowed: false, viaDefaultRole: true });
   },
 });

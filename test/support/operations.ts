@@ -193,3 +193,39 @@ export const DeleteSecret = graphql(`
 export const TenantLimits = graphql(`
   query TenantLimits { tenant { id plan limits { apiCalls llmTokens storage } } }
 `);
+
+export const RbacQuery = graphql(`
+  query Rbac { rbac { enabled defaultRole roles { name description permissions inherits } } }
+`);
+
+export const UserRolesQuery = graphql(`
+  query UserRoles($userId: String!) { userRoles(userId: $userId) { userId roles defaultRole } }
+`);
+
+export const CheckPermission = graphql(`
+  query CheckPermission($userId: String!, $permission: String!) {
+    checkPermission(userId: $userId, permission: $permission) { allowed enabled role viaDefaultRole grantedBy via matched reason }
+  }
+`);
+
+export const UpdateRbacSettings = graphql(`
+  mutation UpdateRbacSettings($enabled: Boolean, $defaultRole: String) {
+    updateRbacSettings(enabled: $enabled, defaultRole: $defaultRole) { enabled defaultRole }
+  }
+`);
+
+export const CreateRole = graphql(`
+  mutation CreateRole($input: CreateRoleInput!) { createRole(input: $input) { name description permissions inherits } }
+`);
+
+export const UpdateRole = graphql(`
+  mutation UpdateRole($name: String!, $input: UpdateRoleInput!) { updateRole(name: $name, input: $input) { name permissions inherits } }
+`);
+
+export const DeleteRole = graphql(`
+  mutation DeleteRole($name: String!) { deleteRole(name: $name) }
+`);
+
+export const SetUserRoles = graphql(`
+  mutation SetUserRoles($userId: String!, $roles: [String!]!) { setUserRoles(userId: $userId, roles: $roles) { userId roles defaultRole } }
+`);

@@ -16,11 +16,12 @@ export const MAX_ROLES_PER_USER = 20;
 export const CACHE_TTL_MS = 5000;
 
 const ROLE_NAME = /^[a-z][a-z0-9-]{0,63}$/;
-const SEGMENT = '[a-z][a-z0-9_.-]{0,63}';
+const FIRST = '[a-z][a-z0-9_.-]{0,63}';
+const NEXT = '[a-z0-9][a-z0-9_.-]{0,63}';
 /** `read`, `documents:write`, `documents:*`, `*`: a wildcard only as the whole last segment. */
-const PERMISSION_PATTERN = new RegExp(`^(\\*|${SEGMENT}(:${SEGMENT}){0,3}(:\\*)?)$`);
+const PERMISSION_PATTERN = new RegExp(`^(\\*|${FIRST}(:${NEXT}){0,3}(:\\*)?)$`);
 /** What is checked: a concrete permission, no wildcard. */
-const PERMISSION = new RegExp(`^${SEGMENT}(:${SEGMENT}){0,3}$`);
+const PERMISSION = new RegExp(`^${FIRST}(:${NEXT}){0,3}$`);
 const USER_ID = /^[A-Za-z0-9._:@|+-]{1,200}$/;
 
 const roleName = z.string({ error: 'must be a string' }).regex(ROLE_NAME, 'must be a slug: lowercase letters, digits and -, starting with a letter, at most 64');

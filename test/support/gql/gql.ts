@@ -47,6 +47,14 @@ type Documents = {
     "\n  mutation StoreSecret($name: String!, $value: String!) { storeSecret(name: $name, value: $value) { name createdAt } }\n": typeof types.StoreSecretDocument,
     "\n  mutation DeleteSecret($name: String!) { deleteSecret(name: $name) { name } }\n": typeof types.DeleteSecretDocument,
     "\n  query TenantLimits { tenant { id plan limits { apiCalls llmTokens storage } } }\n": typeof types.TenantLimitsDocument,
+    "\n  query Rbac { rbac { enabled defaultRole roles { name description permissions inherits } } }\n": typeof types.RbacDocument,
+    "\n  query UserRoles($userId: String!) { userRoles(userId: $userId) { userId roles defaultRole } }\n": typeof types.UserRolesDocument,
+    "\n  query CheckPermission($userId: String!, $permission: String!) {\n    checkPermission(userId: $userId, permission: $permission) { allowed enabled role viaDefaultRole grantedBy via matched reason }\n  }\n": typeof types.CheckPermissionDocument,
+    "\n  mutation UpdateRbacSettings($enabled: Boolean, $defaultRole: String) {\n    updateRbacSettings(enabled: $enabled, defaultRole: $defaultRole) { enabled defaultRole }\n  }\n": typeof types.UpdateRbacSettingsDocument,
+    "\n  mutation CreateRole($input: CreateRoleInput!) { createRole(input: $input) { name description permissions inherits } }\n": typeof types.CreateRoleDocument,
+    "\n  mutation UpdateRole($name: String!, $input: UpdateRoleInput!) { updateRole(name: $name, input: $input) { name permissions inherits } }\n": typeof types.UpdateRoleDocument,
+    "\n  mutation DeleteRole($name: String!) { deleteRole(name: $name) }\n": typeof types.DeleteRoleDocument,
+    "\n  mutation SetUserRoles($userId: String!, $roles: [String!]!) { setUserRoles(userId: $userId, roles: $roles) { userId roles defaultRole } }\n": typeof types.SetUserRolesDocument,
 };
 const documents: Documents = {
     "\n  mutation RegisterTenant($input: RegisterTenantInput!) {\n    registerTenant(input: $input) {\n      key\n      apiKey { id prefix scopes environment }\n      tenant {\n        id name email status plan storageQuota storageUsed\n        settings { retention_days batch_size max_conversations_per_user max_users encryption_mode webhook_url webhook_events }\n      }\n    }\n  }\n": types.RegisterTenantDocument,
@@ -82,6 +90,14 @@ const documents: Documents = {
     "\n  mutation StoreSecret($name: String!, $value: String!) { storeSecret(name: $name, value: $value) { name createdAt } }\n": types.StoreSecretDocument,
     "\n  mutation DeleteSecret($name: String!) { deleteSecret(name: $name) { name } }\n": types.DeleteSecretDocument,
     "\n  query TenantLimits { tenant { id plan limits { apiCalls llmTokens storage } } }\n": types.TenantLimitsDocument,
+    "\n  query Rbac { rbac { enabled defaultRole roles { name description permissions inherits } } }\n": types.RbacDocument,
+    "\n  query UserRoles($userId: String!) { userRoles(userId: $userId) { userId roles defaultRole } }\n": types.UserRolesDocument,
+    "\n  query CheckPermission($userId: String!, $permission: String!) {\n    checkPermission(userId: $userId, permission: $permission) { allowed enabled role viaDefaultRole grantedBy via matched reason }\n  }\n": types.CheckPermissionDocument,
+    "\n  mutation UpdateRbacSettings($enabled: Boolean, $defaultRole: String) {\n    updateRbacSettings(enabled: $enabled, defaultRole: $defaultRole) { enabled defaultRole }\n  }\n": types.UpdateRbacSettingsDocument,
+    "\n  mutation CreateRole($input: CreateRoleInput!) { createRole(input: $input) { name description permissions inherits } }\n": types.CreateRoleDocument,
+    "\n  mutation UpdateRole($name: String!, $input: UpdateRoleInput!) { updateRole(name: $name, input: $input) { name permissions inherits } }\n": types.UpdateRoleDocument,
+    "\n  mutation DeleteRole($name: String!) { deleteRole(name: $name) }\n": types.DeleteRoleDocument,
+    "\n  mutation SetUserRoles($userId: String!, $roles: [String!]!) { setUserRoles(userId: $userId, roles: $roles) { userId roles defaultRole } }\n": types.SetUserRolesDocument,
 };
 
 /**
@@ -230,6 +246,38 @@ export function graphql(source: "\n  mutation DeleteSecret($name: String!) { del
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query TenantLimits { tenant { id plan limits { apiCalls llmTokens storage } } }\n"): (typeof documents)["\n  query TenantLimits { tenant { id plan limits { apiCalls llmTokens storage } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Rbac { rbac { enabled defaultRole roles { name description permissions inherits } } }\n"): (typeof documents)["\n  query Rbac { rbac { enabled defaultRole roles { name description permissions inherits } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UserRoles($userId: String!) { userRoles(userId: $userId) { userId roles defaultRole } }\n"): (typeof documents)["\n  query UserRoles($userId: String!) { userRoles(userId: $userId) { userId roles defaultRole } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CheckPermission($userId: String!, $permission: String!) {\n    checkPermission(userId: $userId, permission: $permission) { allowed enabled role viaDefaultRole grantedBy via matched reason }\n  }\n"): (typeof documents)["\n  query CheckPermission($userId: String!, $permission: String!) {\n    checkPermission(userId: $userId, permission: $permission) { allowed enabled role viaDefaultRole grantedBy via matched reason }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateRbacSettings($enabled: Boolean, $defaultRole: String) {\n    updateRbacSettings(enabled: $enabled, defaultRole: $defaultRole) { enabled defaultRole }\n  }\n"): (typeof documents)["\n  mutation UpdateRbacSettings($enabled: Boolean, $defaultRole: String) {\n    updateRbacSettings(enabled: $enabled, defaultRole: $defaultRole) { enabled defaultRole }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateRole($input: CreateRoleInput!) { createRole(input: $input) { name description permissions inherits } }\n"): (typeof documents)["\n  mutation CreateRole($input: CreateRoleInput!) { createRole(input: $input) { name description permissions inherits } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateRole($name: String!, $input: UpdateRoleInput!) { updateRole(name: $name, input: $input) { name permissions inherits } }\n"): (typeof documents)["\n  mutation UpdateRole($name: String!, $input: UpdateRoleInput!) { updateRole(name: $name, input: $input) { name permissions inherits } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteRole($name: String!) { deleteRole(name: $name) }\n"): (typeof documents)["\n  mutation DeleteRole($name: String!) { deleteRole(name: $name) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetUserRoles($userId: String!, $roles: [String!]!) { setUserRoles(userId: $userId, roles: $roles) { userId roles defaultRole } }\n"): (typeof documents)["\n  mutation SetUserRoles($userId: String!, $roles: [String!]!) { setUserRoles(userId: $userId, roles: $roles) { userId roles defaultRole } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
