@@ -5,6 +5,7 @@ import { Migration20261126160832_audit } from './Migration20261126160832_audit';
 import { Migration20261126161406_secrets } from './Migration20261126161406_secrets';
 import { Migration20261126161508_config } from './Migration20261126161508_config';
 import { Migration20261126162403_rbac } from './Migration20261126162403_rbac';
+import { Migration20261126163641_limits } from './Migration20261126163641_limits';
 
 /**
  * Every migration, in order. Generated files are committed and never edited after they land;
@@ -17,4 +18,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126161406_secrets', class: Migration20261126161406_secrets },
   { name: 'Migration20261126161508_config', class: Migration20261126161508_config },
   { name: 'Migration20261126162403_rbac', class: Migration20261126162403_rbac },
+  { name: 'Migration20261126163641_limits', class: Migration20261126163641_limits },
 ];

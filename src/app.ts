@@ -12,6 +12,7 @@ import { pendingMigrations } from './db/orm';
 import { AppError, ERROR_CODES } from './errors';
 import { buildGraphQLSchema } from './graphql/schema';
 import { runRoute } from './rest/route-table';
+import { rateHeaders, type RateInfo } from './modules/limits/rate-limiter';
 import { REST_ROUTES } from './rest/routes';
 import type { Services } from './services';
 
@@ -40,10 +41,12 @@ function graphqlErrorPlugin(): ApolloServerPlugin<RequestContext> {
             }
           }
         },
-        async willSendResponse({ response, errors }) {
-          // The same Retry-After header REST sends, for clients that honour it.
+        async willSendResponse({ response, errors, contextValue }) {
+          // The same Retry-After and RateLimit-* headers REST sends, for clients that honour them.
           const limited = errors?.find((e) => typeof e.extensions?.retryAfter === 'number');
           if (limited) response.http.headers.set('retry-after', String(limited.extensions.retryAfter));
+          const info = contextValue.rateLimit ?? (limited?.extensions.rateLimit as RateInfo | undefined);
+          if (info) for (const [name, value] of Object.entries(rateHeaders(info))) response.http.headers.set(name, value);
         },
       };
     },
@@ -99,6 +102,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     if (err instanceof AppError) {
       const { code: _code, ...extra } = err.extensions as Record<string, unknown>;
       if (typeof extra.retryAfter === 'number') reply.header('retry-after', String(extra.retryAfter));
+      if (extra.rateLimit) reply.headers(rateHeaders(extra.rateLimit as RateInfo));
       return reply.code(err.status).send({ error: ERROR_CODES[err.code].reason, message: err.message, ...extra });
     }
     const status = (err as FastifyError).statusCode;
@@ -132,7 +136,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       method: route.method,
       url: route.path,
       handler: async (req, reply) => {
-        const ctx = await createRequestContext(services, req).authorize(OPERATIONS[route.operation]);
+        const requestContext = createRequestContext(services, req);
+        const ctx = await requestContext.authorize(OPERATIONS[route.operation]);
+        if (requestContext.rateLimit) reply.headers(rateHeaders(requestContext.rateLimit));
         const body = await runRoute(route, services, ctx, {
           body: req.body,
           params: req.params as Record<string, string>,
@@ -175,7 +181,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   app.addHook('onClose', async () => {
     await apollo.stop();
-    await services.lastUsed.stop();
+    await services.close();
   });
   return app;
 }

@@ -34,6 +34,8 @@ const envSchema = z.object({
     .default(false),
   TENANTRY_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   TENANTRY_MASTER_KEY: masterKey.optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  TENANTRY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   // During a master-key rotation: the keys being replaced, comma-separated.
   TENANTRY_PREVIOUS_MASTER_KEYS: z
     .string()
@@ -65,6 +67,10 @@ export interface Config {
   purgeIntervalSeconds: number;
   /** Encrypts tenants' data keys; unset outside production means a generated key file. */
   masterKey?: Buffer;
+  /** Shared rate-limit state across instances; unset means in process. */
+  redisUrl?: string;
+  /** Each tenant's requests per minute when its configuration sets none; 0 turns limiting off. */
+  rateLimitPerMinute: number;
   previousMasterKeys: Buffer[];
   logLevel: string;
 }
@@ -98,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TENANTRY_TRUST_PROXY,
     purgeIntervalSeconds: e.TENANTRY_PURGE_INTERVAL_SECONDS,
     masterKey: e.TENANTRY_MASTER_KEY,
+    redisUrl: e.REDIS_URL,
+    rateLimitPerMinute: e.TENANTRY_RATE_LIMIT_PER_MINUTE,
     previousMasterKeys: e.TENANTRY_PREVIOUS_MASTER_KEYS ?? [],
     logLevel: e.LOG_LEVEL,
   };

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Access } from './auth/operations';
 import { missingScopeFor } from './auth/scopes';
 import { AppError, badInput, forbidden, missingScope, unauthenticated } from './errors';
+import type { RateInfo } from './modules/limits/rate-limiter';
 import type { Services } from './services';
 
 /** Who is calling: an authenticated key, resolved once per request. */
@@ -60,6 +61,8 @@ export function presentedKey(headers: RequestInfo['headers']): string | undefine
  */
 export class RequestContext {
   readonly em: EntityManager;
+  /** The tenant's rate-limit state after this request, for the RateLimit-* headers. */
+  rateLimit?: RateInfo;
   private principalPromise?: Promise<Principal | null>;
 
   constructor(
@@ -78,7 +81,13 @@ export class RequestContext {
     this.principalPromise ??= (async () => {
       const key = presentedKey(this.info.headers);
       if (key === undefined) return null;
-      return this.services.apiKeys.authenticate(key);
+      const principal = await this.services.apiKeys.authenticate(key);
+      if (principal.keyTenantId && !principal.operator) {
+        // Once per request, for both doors: the tenant's rate limit, then its API-call count.
+        this.rateLimit = (await this.services.rateLimiter.consume(this.em, principal.keyTenantId)) ?? undefined;
+        this.services.apiCalls.count(principal.keyTenantId);
+      }
+      return principal;
     })();
     return this.principalPromise;
   }

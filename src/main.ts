@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const firstKey = await services.apiKeys.ensurePlatformKey();
   app = await buildApp(services);
   services.lastUsed.start();
+  services.apiCalls.start();
   const purge = new PurgeJob(
     orm,
     services.tenants,

@@ -5,6 +5,11 @@ import { LastUsedRecorder } from './modules/api-keys/last-used';
 import { AuditService } from './modules/audit/audit.service';
 import { ConfigService } from './modules/config/config.service';
 import { RbacService } from './modules/rbac/rbac.service';
+import { ApiCallMeter } from './modules/limits/api-call-meter';
+import { LimitsService } from './modules/limits/limits.service';
+import { TenantRateLimiter } from './modules/limits/rate-limiter';
+import { UsageService } from './modules/limits/usage.service';
+import { Redis } from 'ioredis';
 import { Keyring, masterKeyFromFile } from './modules/secrets/envelope';
 import { SecretService } from './modules/secrets/secret.service';
 import { TenantSettingService } from './modules/tenant-settings/tenant-setting.service';
@@ -22,6 +27,12 @@ export interface Services {
   secrets: SecretService;
   configs: ConfigService;
   rbac: RbacService;
+  limits: LimitsService;
+  usage: UsageService;
+  apiCalls: ApiCallMeter;
+  rateLimiter: TenantRateLimiter;
+  /** Flushes batched writes and closes connections other than the database's. */
+  close(): Promise<void>;
 }
 
 export function createServices(orm: MikroORM, config: Config, onError: (err: unknown) => void): Services {
@@ -29,6 +40,10 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
   const audit = new AuditService();
   const apiKeys = new ApiKeyService(orm, config, lastUsed, audit);
   const rbac = new RbacService(audit);
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  redis?.on('error', onError);
+  const rateLimiter = new TenantRateLimiter(config.rateLimitPerMinute, redis);
+  const apiCalls = new ApiCallMeter(orm, onError);
   const tenants = new TenantService(config, apiKeys, audit, rbac);
   const keyring = new Keyring(config.masterKey ?? masterKeyFromFile(config.dataDir), config.previousMasterKeys);
   return {
@@ -40,7 +55,16 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
     tenants,
     tenantSettings: new TenantSettingService(audit),
     secrets: new SecretService(keyring, audit),
-    configs: new ConfigService(audit),
+    configs: new ConfigService(audit, (tenantId) => rateLimiter.invalidate(tenantId)),
     rbac,
+    limits: new LimitsService(audit),
+    usage: new UsageService(),
+    apiCalls,
+    rateLimiter,
+    async close() {
+      await apiCalls.stop();
+      await lastUsed.stop();
+      await redis?.quit().catch(() => redis.disconnect());
+    },
   };
 }

@@ -59,6 +59,16 @@ export const OPERATIONS = {
   setUserRoles: scopes('rbac:write'),
   checkPermission: anyOf('rbac:check', 'rbac:read'),
 
+  // Resource limits and usage.
+  getLimits: scopes('limits:read'),
+  setResourceLimits: scopes('limits:write'),
+  getLimitUsage: scopes('limits:read'),
+  checkLimit: anyOf('usage:write', 'limits:read'),
+  trackUsage: scopes('usage:write'),
+  consumeLimit: scopes('usage:write'),
+  getUsageSummary: scopes('usage:read'),
+  getUsageHistory: scopes('usage:read'),
+
   // Operator keys.
   listOperatorKeys: scopes('platform:admin'),
   createOperatorKey: scopes('platform:admin'),

@@ -20,6 +20,10 @@ export const SCOPE_CATALOG = {
   'rbac:read': "Read the tenant's end-user roles and assignments",
   'rbac:write': 'Change roles, assignments and RBAC settings',
   'rbac:check': "Check an end-user's permission (data-plane services)",
+  'limits:read': 'Read resource-limit definitions and their usage',
+  'limits:write': 'Change resource-limit definitions',
+  'usage:read': 'Read usage summaries and history',
+  'usage:write': 'Check, track and consume usage against limits (data-plane services)',
   'platform:admin': 'Operate Tenantry itself: every tenant, operator keys',
 } as const;
 

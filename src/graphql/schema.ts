@@ -5,13 +5,14 @@ import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from '../modules/api-keys/api-key.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { ConfigResolver } from '../modules/config/config.resolver';
+import { LimitsResolver } from '../modules/limits/limits.resolver';
 import { RbacResolver } from '../modules/rbac/rbac.resolver';
 import { SecretResolver } from '../modules/secrets/secret.resolver';
 import { TenantSettingResolver } from '../modules/tenant-settings/tenant-setting.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { enforceScopeDirectives, publicDirective, requiresScopesDirective } from './scope-directives';
 
-export const RESOLVERS = [TenantResolver, ApiKeyResolver, TenantSettingResolver, AuditResolver, ConfigResolver, SecretResolver, RbacResolver] as const;
+export const RESOLVERS = [TenantResolver, ApiKeyResolver, TenantSettingResolver, AuditResolver, ConfigResolver, SecretResolver, RbacResolver, LimitsResolver] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
 

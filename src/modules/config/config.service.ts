@@ -18,7 +18,10 @@ const versionSchema = z.coerce.number({ error: 'must be a version number' }).int
 
 /** The gateway configuration document, versioned: every save and every rollback is a new version. */
 export class ConfigService {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly onSaved: (tenantId: string) => void = () => {},
+  ) {}
 
   async current(ctx: ServiceContext): Promise<TenantConfig | null> {
     const tenantId = requireTenant(ctx);
@@ -73,7 +76,7 @@ export class ConfigService {
       });
       await em.flush();
       return saved;
-    });
+    }).finally(() => this.onSaved(tenantId));
   }
 
   private async activeTenant(em: EntityManager, tenantId: string): Promise<void> {

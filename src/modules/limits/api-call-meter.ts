@@ -1,0 +1,59 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+
+/**
+ * Counts every authenticated request as an API call of its tenant without a database write on
+ * the request path: counts gather in memory and are added to the day's total in one statement
+ * every few seconds and at shutdown. A crash loses at most one interval of counts.
+ */
+export class ApiCallMeter {
+  private pending = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly onError: (err: unknown) => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  count(tenantId: string): void {
+    this.pending.set(tenantId, (this.pending.get(tenantId) ?? 0) + 1);
+  }
+
+  start(intervalMs = 5000): void {
+    this.timer ??= setInterval(() => void this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending];
+    this.pending = new Map();
+    const day = this.now().toISOString().slice(0, 10);
+    try {
+      await this.orm.em.getConnection().execute(
+        `insert into usage_daily as d (tenant_id, day, resource, metric, value)
+         select v.tenant_id, ?::date, 'api', 'calls', v.n
+           from jsonb_to_recordset(?::jsonb) as v(tenant_id uuid, n bigint)
+           join tenants t on t.id = v.tenant_id
+         on conflict (tenant_id, day, resource, metric) do update set value = d.value + excluded.value`,
+        [day, JSON.stringify(batch.map(([tenant_id, n]) => ({ tenant_id, n })))],
+      );
+    } catch (err) {
+      // Put the counts back: the next flush tries again.
+      for (const [id, n] of batch) this.pending.set(id, (this.pending.get(id) ?? 0) + n);
+      this.onError(err);
+    }
+  }
+}

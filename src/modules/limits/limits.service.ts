@@ -1,0 +1,270 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { requireTenant, type ServiceContext } from '../../context';
+import { badInput, notFound } from '../../errors';
+import { parseInput } from '../../validation';
+import type { AuditService } from '../audit/audit.service';
+import { Tenant } from '../tenants/tenant.entity';
+import { definitionsSchema, effectiveLimit, PERIODS, windowOf, type LimitDefinition } from './limit-definition';
+import { TenantLimitSet } from './limits.entity';
+
+const slug = z.string({ error: 'must be a string' }).regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be lowercase letters, digits, _ . -, starting with a letter');
+const userId = z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9._:@|+-]{1,200}$/, 'must be 1-200 characters: letters, digits and . _ : @ | + -');
+const amount = z.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must not be negative').max(1e12, 'is too large');
+
+const checkSchema = z.strictObject({ userId: userId.optional(), resource: slug, metric: slug, amount: amount.default(1) });
+const trackSchema = z.strictObject({
+  userId: userId.optional(),
+  resource: slug,
+  metric: slug,
+  amount: amount.default(1),
+  idempotencyKey: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1-200 characters: letters, digits and . _ : -').optional(),
+});
+const usageSchema = z.strictObject({ userId: userId.optional() });
+
+export interface RuleState {
+  resource: string;
+  metric: string;
+  period: string;
+  scope: 'tenant' | 'user';
+  gateAction: string;
+  current: number;
+  /** -1: unlimited. */
+  limit: number;
+  remaining: number | null;
+  exceeded: boolean;
+  resetAt: string | null;
+}
+
+export interface LimitAnswer {
+  allowed: boolean;
+  gateAction: string;
+  usage: { current: number; limit: number | null };
+  remaining: number | null;
+  resetAt: string | null;
+  /** The rule that decided (the first one exceeded, else the closest to its limit); null when none applies. */
+  rule: { resource: string; metric: string; period: string; scope: string } | null;
+  rules: RuleState[];
+  /** For track and consume with an idempotency key: true when this answer is a replay. */
+  replayed?: boolean;
+}
+
+interface Applicable {
+  def: LimitDefinition;
+  subject: string;
+  windowStart: Date;
+  resetAt: string | null;
+  limit: number;
+}
+
+/** Thrown inside a consume's transaction to roll back every counter it already raised. */
+class Denied extends Error {}
+
+/**
+ * Resource limits and their counters. Counters change only through single-statement upserts,
+ * so concurrent tracks add up exactly; `consume` makes each upsert conditional on the limit, so
+ * concurrent consumes admit exactly up to it and the stored count never exceeds it.
+ */
+export class LimitsService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async definitions(ctx: ServiceContext): Promise<LimitDefinition[]> {
+    const tenantId = requireTenant(ctx);
+    const { set } = await this.load(ctx.em, tenantId);
+    return set;
+  }
+
+  /** Replaces every definition; an invalid list answers 400 and changes nothing. */
+  async setDefinitions(ctx: ServiceContext, input: unknown): Promise<LimitDefinition[]> {
+    const definitions = parseInput(definitionsSchema, input);
+    const tenantId = requireTenant(ctx);
+    return ctx.em.transactional(async (em) => {
+      const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!tenant) throw notFound('Tenant');
+      const existing = await em.findOne(TenantLimitSet, { tenant: tenantId });
+      const before = existing?.definitions ?? [];
+      if (existing) existing.definitions = definitions;
+      else em.create(TenantLimitSet, { tenant, definitions });
+      this.audit.record(em, ctx, { action: 'limits.updated', targetType: 'limits', targetId: tenantId, before: { definitions: before }, after: { definitions }, always: true });
+      return definitions;
+    });
+  }
+
+  /** Would `amount` more be allowed? Read-only. */
+  async check(ctx: ServiceContext, input: unknown): Promise<LimitAnswer> {
+    const data = parseInput(checkSchema, input);
+    const tenantId = requireTenant(ctx);
+    const rules = await this.applicable(ctx.em, tenantId, data);
+    const current = await this.currentValues(ctx.em, tenantId, rules);
+    return this.answer(rules, current, data.amount);
+  }
+
+  /** Adds `amount` to every applicable counter (and the daily total); idempotent by key. */
+  async track(ctx: ServiceContext, input: unknown): Promise<LimitAnswer> {
+    return this.apply(ctx, input, false);
+  }
+
+  /** Check and track at once: admitted only if no blocking limit would be passed. */
+  async consume(ctx: ServiceContext, input: unknown): Promise<LimitAnswer> {
+    return this.apply(ctx, input, true);
+  }
+
+  /** Every defined limit with its current window's usage (user-scoped ones for `userId`). */
+  async usage(ctx: ServiceContext, input: unknown) {
+    const { userId: user } = parseInput(usageSchema, input);
+    const tenantId = requireTenant(ctx);
+    const { set, plan } = await this.load(ctx.em, tenantId);
+    const rules = set.filter((d) => d.scope === 'tenant' || user).map((d) => this.rule(d, plan, user));
+    const current = await this.currentValues(ctx.em, tenantId, rules);
+    return rules.map((r, i) => ({
+      resource: r.def.resource,
+      metric: r.def.metric,
+      period: r.def.period,
+      current: current[i],
+      limit: r.limit,
+      percentage: r.limit > 0 ? Math.round((current[i] / r.limit) * 10000) / 100 : 0,
+      scope: r.def.scope,
+      resetAt: r.resetAt,
+    }));
+  }
+
+  private async apply(ctx: ServiceContext, input: unknown, conditional: boolean): Promise<LimitAnswer> {
+    const data = parseInput(trackSchema, input);
+    const tenantId = requireTenant(ctx);
+    const rules = await this.applicable(ctx.em, tenantId, data);
+    try {
+      return await ctx.em.transactional(async (em) => {
+        if (data.idempotencyKey) {
+          const [claimed] = await em.execute<{ key: string }[]>(
+            `insert into usage_idempotency (tenant_id, key, response) values (?, ?, '{}') on conflict do nothing returning key`,
+            [tenantId, data.idempotencyKey],
+          );
+          if (!claimed) {
+            // A retry: the first request's answer, counted once. (A concurrent first request
+            // holds the row lock until it commits, so this read waits for its answer.)
+            const [row] = await em.execute<{ response: LimitAnswer }[]>(
+              'select response from usage_idempotency where tenant_id = ? and key = ? for share',
+              [tenantId, data.idempotencyKey],
+            );
+            return { ...row.response, replayed: true };
+          }
+        }
+        const values: number[] = [];
+        for (const r of rules) {
+          const blocking = conditional && r.limit !== -1 && r.def.gateAction !== 'warn';
+          const [row] = await em.execute<{ value: string }[]>(
+            `insert into usage_counters as c (tenant_id, subject, resource, metric, period, window_start, value)
+             select ?::uuid, ?, ?, ?, ?, ?::timestamptz, ?::bigint where not ?::boolean or ?::bigint <= ?::bigint
+             on conflict (tenant_id, subject, resource, metric, period, window_start)
+             do update set value = c.value + excluded.value where not ?::boolean or c.value + excluded.value <= ?::bigint
+             returning value`,
+            [tenantId, r.subject, r.def.resource, r.def.metric, r.def.period, r.windowStart, data.amount, blocking, data.amount, r.limit, blocking, r.limit],
+          );
+          if (!row) throw new Denied();
+          values.push(Number(row.value));
+        }
+        await em.execute(
+          `insert into usage_daily as d (tenant_id, day, resource, metric, value) values (?, ?::date, ?, ?, ?::bigint)
+           on conflict (tenant_id, day, resource, metric) do update set value = d.value + excluded.value`,
+          [tenantId, this.now().toISOString().slice(0, 10), data.resource, data.metric, data.amount],
+        );
+        const answer = this.answer(rules, values, 0);
+        if (data.idempotencyKey) {
+          await em.execute('update usage_idempotency set response = ? where tenant_id = ? and key = ?', [JSON.stringify(answer), tenantId, data.idempotencyKey]);
+        }
+        return answer;
+      });
+    } catch (err) {
+      if (!(err instanceof Denied)) throw err;
+      const current = await this.currentValues(ctx.em, tenantId, rules);
+      return this.answer(rules, current, data.amount);
+    }
+  }
+
+  private async load(em: EntityManager, tenantId: string): Promise<{ set: LimitDefinition[]; plan: string }> {
+    const [row] = await em.execute<{ plan: string; definitions: LimitDefinition[] | null }[]>(
+      `select t.plan, l.definitions from tenants t left join tenant_limits l on l.tenant_id = t.id where t.id = ? and t.deleted_at is null`,
+      [tenantId],
+    );
+    if (!row) throw notFound('Tenant');
+    return { set: row.definitions ?? [], plan: row.plan };
+  }
+
+  private rule(def: LimitDefinition, plan: string, user: string | undefined): Applicable {
+    const window = windowOf(def.period, this.now());
+    return {
+      def,
+      subject: def.scope === 'user' ? user! : '',
+      windowStart: window.start,
+      resetAt: window.end?.toISOString() ?? null,
+      limit: effectiveLimit(def, plan),
+    };
+  }
+
+  /** The limits on this resource and metric, in one fixed order so concurrent writers lock alike. */
+  private async applicable(em: EntityManager, tenantId: string, data: { userId?: string; resource: string; metric: string }): Promise<Applicable[]> {
+    const { set, plan } = await this.load(em, tenantId);
+    const matching = set.filter((d) => d.resource === data.resource && d.metric === data.metric);
+    if (matching.some((d) => d.scope === 'user') && !data.userId) {
+      throw badInput([{ field: 'userId', message: `is required: ${data.resource}/${data.metric} has a per-user limit` }]);
+    }
+    return matching
+      .sort((a, b) => `${a.scope}/${PERIODS.indexOf(a.period)}`.localeCompare(`${b.scope}/${PERIODS.indexOf(b.period)}`))
+      .map((d) => this.rule(d, plan, data.userId));
+  }
+
+  private async currentValues(em: EntityManager, tenantId: string, rules: Applicable[]): Promise<number[]> {
+    if (!rules.length) return [];
+    const keys = rules.map((r) => ({ subject: r.subject, resource: r.def.resource, metric: r.def.metric, period: r.def.period, window_start: r.windowStart.toISOString() }));
+    const rows = await em.execute<{ subject: string; resource: string; metric: string; period: string; window_start: Date; value: string }[]>(
+      `select c.subject, c.resource, c.metric, c.period, c.window_start, c.value
+         from usage_counters c
+         join jsonb_to_recordset(?::jsonb) as k(subject text, resource text, metric text, period text, window_start timestamptz)
+           on c.subject = k.subject and c.resource = k.resource and c.metric = k.metric and c.period = k.period and c.window_start = k.window_start
+        where c.tenant_id = ?`,
+      [JSON.stringify(keys), tenantId],
+    );
+    return rules.map((r) => {
+      const row = rows.find(
+        (x) => x.subject === r.subject && x.resource === r.def.resource && x.metric === r.def.metric && x.period === r.def.period && new Date(x.window_start).getTime() === r.windowStart.getTime(),
+      );
+      return row ? Number(row.value) : 0;
+    });
+  }
+
+  private answer(rules: Applicable[], current: number[], amount: number): LimitAnswer {
+    const states: RuleState[] = rules.map((r, i) => {
+      const unlimited = r.limit === -1;
+      return {
+        resource: r.def.resource,
+        metric: r.def.metric,
+        period: r.def.period,
+        scope: r.def.scope,
+        gateAction: r.def.gateAction,
+        current: current[i],
+        limit: r.limit,
+        remaining: unlimited ? null : Math.max(0, r.limit - current[i]),
+        exceeded: !unlimited && current[i] + amount > r.limit,
+        resetAt: r.resetAt,
+      };
+    });
+    const deciding =
+      states.find((s) => s.exceeded && s.gateAction !== 'warn') ??
+      states.find((s) => s.exceeded) ??
+      [...states].filter((s) => s.remaining !== null).sort((a, b) => a.remaining! - b.remaining!)[0] ??
+      states[0];
+    return {
+      allowed: !states.some((s) => s.exceeded && s.gateAction !== 'warn'),
+      gateAction: deciding?.gateAction ?? 'block',
+      usage: { current: deciding?.current ?? 0, limit: deciding ? deciding.limit : null },
+      remaining: deciding?.remaining ?? null,
+      resetAt: deciding?.resetAt ?? null,
+      rule: deciding ? { resource: deciding.resource, metric: deciding.metric, period: deciding.period, scope: deciding.scope } : null,
+      rules: states,
+    };
+  }
+}
