@@ -40,7 +40,7 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
   const audit = new AuditService();
   const apiKeys = new ApiKeyService(orm, config, lastUsed, audit);
   const rbac = new RbacService(audit);
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   redis?.on('error', onError);
   const rateLimiter = new TenantRateLimiter(config.rateLimitPerMinute, redis);
   const apiCalls = new ApiCallMeter(orm, onError);

@@ -2,6 +2,14 @@ import { expect } from 'vitest';
 import { useHarness, type Harness, type Registered } from './support/harness';
 import {
   AuditEvents,
+  CheckLimit,
+  ConsumeLimit,
+  LimitUsage,
+  ResourceLimits,
+  SetResourceLimits,
+  TrackUsage,
+  UsageHistory,
+  UsageSummary,
   CheckPermission,
   CreateRole,
   DeleteRole,
@@ -576,3 +584,92 @@ securityTests(h, {
     expect(res.json()).toMatchObject({ allowed: false, viaDefaultRole: true });
   },
 });
+
+const LIMITS = [{ resource: 'llm', metric: 'tokens', period: 'month', limit: 1000 }];
+const countersOf = async (h: Harness, t: Registered) => h.sql('select value from usage_counters where tenant_id = ?', [t.tenantId]);
+const withLimits = async (h: Harness, t: Registered) => {
+  await h.app.inject({ method: 'PUT', url: '/tenant/limits/resources', headers: auth(t.key), payload: LIMITS });
+};
+
+securityTests(h, {
+  name: 'getLimits',
+  scope: 'limits:read',
+  rest: () => ({ method: 'GET', url: '/tenant/limits/resources' }),
+  graphql: () => ({ doc: ResourceLimits }),
+  async crossTenant(h, attacker, victim) {
+    await withLimits(h, victim);
+    expect((await h.app.inject({ url: '/tenant/limits/resources', headers: auth(attacker.key) })).json()).toEqual([]);
+    const named = await h.app.inject({ url: '/tenant/limits/resources', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId } });
+    expect(named.statusCode).toBe(403);
+  },
+});
+
+securityTests(h, {
+  name: 'setResourceLimits',
+  scope: 'limits:write',
+  rest: () => ({ method: 'PUT', url: '/tenant/limits/resources', payload: LIMITS }),
+  graphql: () => ({ doc: SetResourceLimits, variables: { limits: LIMITS } }),
+  async crossTenant(h, attacker, victim) {
+    const res = await h.app.inject({ method: 'PUT', url: '/tenant/limits/resources', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId }, payload: LIMITS });
+    expect(res.statusCode).toBe(403);
+    expect(await h.sql('select * from tenant_limits where tenant_id = ?', [victim.tenantId])).toEqual([]);
+  },
+});
+
+securityTests(h, {
+  name: 'getLimitUsage',
+  scope: 'limits:read',
+  rest: () => ({ method: 'GET', url: '/tenant/limits/resources/usage' }),
+  graphql: () => ({ doc: LimitUsage }),
+  async crossTenant(h, attacker, victim) {
+    await withLimits(h, victim);
+    expect((await h.app.inject({ url: '/tenant/limits/resources/usage', headers: auth(attacker.key) })).json()).toEqual([]);
+  },
+});
+
+for (const [name, action, doc, scope] of [
+  ['checkLimit', 'check', CheckLimit, 'usage:write'],
+  ['trackUsage', 'track', TrackUsage, 'usage:write'],
+  ['consumeLimit', 'consume', ConsumeLimit, 'usage:write'],
+] as const) {
+  securityTests(h, {
+    name,
+    scope,
+    rest: async (t, h) => {
+      await withLimits(h, t);
+      return { method: 'POST', url: `/tenant/limits/resources/${action}`, payload: { resource: 'llm', metric: 'tokens', amount: 10 } };
+    },
+    graphql: async (t, h) => {
+      await withLimits(h, t);
+      return { doc, variables: { input: { resource: 'llm', metric: 'tokens', amount: 10 } } };
+    },
+    async crossTenant(h, attacker, victim) {
+      await withLimits(h, victim);
+      await withLimits(h, attacker);
+      const res = await h.app.inject({ method: 'POST', url: `/tenant/limits/resources/${action}`, headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId }, payload: { resource: 'llm', metric: 'tokens', amount: 10 } });
+      expect(res.statusCode).toBe(403);
+      await h.app.inject({ method: 'POST', url: `/tenant/limits/resources/${action}`, headers: auth(attacker.key), payload: { resource: 'llm', metric: 'tokens', amount: 10 } });
+      expect(await countersOf(h, victim)).toEqual([]);
+    },
+  });
+}
+
+for (const [name, url, doc] of [
+  ['getUsageSummary', '/usage/summary', UsageSummary],
+  ['getUsageHistory', '/usage/history', UsageHistory],
+] as const) {
+  securityTests(h, {
+    name,
+    scope: 'usage:read',
+    rest: () => ({ method: 'GET', url }),
+    graphql: () => ({ doc }),
+    async crossTenant(h, attacker, victim) {
+      await withLimits(h, victim);
+      await h.app.inject({ method: 'POST', url: '/tenant/limits/resources/track', headers: auth(victim.key), payload: { resource: 'llm', metric: 'tokens', amount: 777 } });
+      const res = await h.app.inject({ url, headers: auth(attacker.key) });
+      expect(res.body).not.toContain('777');
+      const named = await h.app.inject({ url, headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId } });
+      expect(named.statusCode).toBe(403);
+    },
+  });
+}

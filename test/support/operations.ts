@@ -229,3 +229,35 @@ export const DeleteRole = graphql(`
 export const SetUserRoles = graphql(`
   mutation SetUserRoles($userId: String!, $roles: [String!]!) { setUserRoles(userId: $userId, roles: $roles) { userId roles defaultRole } }
 `);
+
+export const ResourceLimits = graphql(`
+  query ResourceLimits { resourceLimits { resource metric period limit tiers gateAction scope } }
+`);
+
+export const LimitUsage = graphql(`
+  query LimitUsage($userId: String) { limitUsage(userId: $userId) { resource metric period current limit percentage scope } }
+`);
+
+export const CheckLimit = graphql(`
+  query CheckLimit($input: UsageInput!) { checkLimit(input: $input) { allowed gateAction usage { current limit } remaining rule { period } } }
+`);
+
+export const SetResourceLimits = graphql(`
+  mutation SetResourceLimits($limits: [ResourceLimitInput!]!) { setResourceLimits(limits: $limits) { resource metric period limit gateAction scope } }
+`);
+
+export const TrackUsage = graphql(`
+  mutation TrackUsage($input: UsageInput!) { trackUsage(input: $input) { allowed usage { current limit } replayed } }
+`);
+
+export const ConsumeLimit = graphql(`
+  mutation ConsumeLimit($input: UsageInput!) { consumeLimit(input: $input) { allowed usage { current limit } } }
+`);
+
+export const UsageSummary = graphql(`
+  query UsageSummary($period: String) { usageSummary(period: $period) { period api_calls llm_tokens storage_bytes bandwidth_bytes } }
+`);
+
+export const UsageHistory = graphql(`
+  query UsageHistory($period: String) { usageHistory(period: $period) { date api_calls llm_tokens } }
+`);

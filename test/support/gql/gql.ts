@@ -55,6 +55,14 @@ type Documents = {
     "\n  mutation UpdateRole($name: String!, $input: UpdateRoleInput!) { updateRole(name: $name, input: $input) { name permissions inherits } }\n": typeof types.UpdateRoleDocument,
     "\n  mutation DeleteRole($name: String!) { deleteRole(name: $name) }\n": typeof types.DeleteRoleDocument,
     "\n  mutation SetUserRoles($userId: String!, $roles: [String!]!) { setUserRoles(userId: $userId, roles: $roles) { userId roles defaultRole } }\n": typeof types.SetUserRolesDocument,
+    "\n  query ResourceLimits { resourceLimits { resource metric period limit tiers gateAction scope } }\n": typeof types.ResourceLimitsDocument,
+    "\n  query LimitUsage($userId: String) { limitUsage(userId: $userId) { resource metric period current limit percentage scope } }\n": typeof types.LimitUsageDocument,
+    "\n  query CheckLimit($input: UsageInput!) { checkLimit(input: $input) { allowed gateAction usage { current limit } remaining rule { period } } }\n": typeof types.CheckLimitDocument,
+    "\n  mutation SetResourceLimits($limits: [ResourceLimitInput!]!) { setResourceLimits(limits: $limits) { resource metric period limit gateAction scope } }\n": typeof types.SetResourceLimitsDocument,
+    "\n  mutation TrackUsage($input: UsageInput!) { trackUsage(input: $input) { allowed usage { current limit } replayed } }\n": typeof types.TrackUsageDocument,
+    "\n  mutation ConsumeLimit($input: UsageInput!) { consumeLimit(input: $input) { allowed usage { current limit } } }\n": typeof types.ConsumeLimitDocument,
+    "\n  query UsageSummary($period: String) { usageSummary(period: $period) { period api_calls llm_tokens storage_bytes bandwidth_bytes } }\n": typeof types.UsageSummaryDocument,
+    "\n  query UsageHistory($period: String) { usageHistory(period: $period) { date api_calls llm_tokens } }\n": typeof types.UsageHistoryDocument,
 };
 const documents: Documents = {
     "\n  mutation RegisterTenant($input: RegisterTenantInput!) {\n    registerTenant(input: $input) {\n      key\n      apiKey { id prefix scopes environment }\n      tenant {\n        id name email status plan storageQuota storageUsed\n        settings { retention_days batch_size max_conversations_per_user max_users encryption_mode webhook_url webhook_events }\n      }\n    }\n  }\n": types.RegisterTenantDocument,
@@ -98,6 +106,14 @@ const documents: Documents = {
     "\n  mutation UpdateRole($name: String!, $input: UpdateRoleInput!) { updateRole(name: $name, input: $input) { name permissions inherits } }\n": types.UpdateRoleDocument,
     "\n  mutation DeleteRole($name: String!) { deleteRole(name: $name) }\n": types.DeleteRoleDocument,
     "\n  mutation SetUserRoles($userId: String!, $roles: [String!]!) { setUserRoles(userId: $userId, roles: $roles) { userId roles defaultRole } }\n": types.SetUserRolesDocument,
+    "\n  query ResourceLimits { resourceLimits { resource metric period limit tiers gateAction scope } }\n": types.ResourceLimitsDocument,
+    "\n  query LimitUsage($userId: String) { limitUsage(userId: $userId) { resource metric period current limit percentage scope } }\n": types.LimitUsageDocument,
+    "\n  query CheckLimit($input: UsageInput!) { checkLimit(input: $input) { allowed gateAction usage { current limit } remaining rule { period } } }\n": types.CheckLimitDocument,
+    "\n  mutation SetResourceLimits($limits: [ResourceLimitInput!]!) { setResourceLimits(limits: $limits) { resource metric period limit gateAction scope } }\n": types.SetResourceLimitsDocument,
+    "\n  mutation TrackUsage($input: UsageInput!) { trackUsage(input: $input) { allowed usage { current limit } replayed } }\n": types.TrackUsageDocument,
+    "\n  mutation ConsumeLimit($input: UsageInput!) { consumeLimit(input: $input) { allowed usage { current limit } } }\n": types.ConsumeLimitDocument,
+    "\n  query UsageSummary($period: String) { usageSummary(period: $period) { period api_calls llm_tokens storage_bytes bandwidth_bytes } }\n": types.UsageSummaryDocument,
+    "\n  query UsageHistory($period: String) { usageHistory(period: $period) { date api_calls llm_tokens } }\n": types.UsageHistoryDocument,
 };
 
 /**
@@ -278,6 +294,38 @@ export function graphql(source: "\n  mutation DeleteRole($name: String!) { delet
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SetUserRoles($userId: String!, $roles: [String!]!) { setUserRoles(userId: $userId, roles: $roles) { userId roles defaultRole } }\n"): (typeof documents)["\n  mutation SetUserRoles($userId: String!, $roles: [String!]!) { setUserRoles(userId: $userId, roles: $roles) { userId roles defaultRole } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ResourceLimits { resourceLimits { resource metric period limit tiers gateAction scope } }\n"): (typeof documents)["\n  query ResourceLimits { resourceLimits { resource metric period limit tiers gateAction scope } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LimitUsage($userId: String) { limitUsage(userId: $userId) { resource metric period current limit percentage scope } }\n"): (typeof documents)["\n  query LimitUsage($userId: String) { limitUsage(userId: $userId) { resource metric period current limit percentage scope } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CheckLimit($input: UsageInput!) { checkLimit(input: $input) { allowed gateAction usage { current limit } remaining rule { period } } }\n"): (typeof documents)["\n  query CheckLimit($input: UsageInput!) { checkLimit(input: $input) { allowed gateAction usage { current limit } remaining rule { period } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetResourceLimits($limits: [ResourceLimitInput!]!) { setResourceLimits(limits: $limits) { resource metric period limit gateAction scope } }\n"): (typeof documents)["\n  mutation SetResourceLimits($limits: [ResourceLimitInput!]!) { setResourceLimits(limits: $limits) { resource metric period limit gateAction scope } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TrackUsage($input: UsageInput!) { trackUsage(input: $input) { allowed usage { current limit } replayed } }\n"): (typeof documents)["\n  mutation TrackUsage($input: UsageInput!) { trackUsage(input: $input) { allowed usage { current limit } replayed } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsumeLimit($input: UsageInput!) { consumeLimit(input: $input) { allowed usage { current limit } } }\n"): (typeof documents)["\n  mutation ConsumeLimit($input: UsageInput!) { consumeLimit(input: $input) { allowed usage { current limit } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsageSummary($period: String) { usageSummary(period: $period) { period api_calls llm_tokens storage_bytes bandwidth_bytes } }\n"): (typeof documents)["\n  query UsageSummary($period: String) { usageSummary(period: $period) { period api_calls llm_tokens storage_bytes bandwidth_bytes } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsageHistory($period: String) { usageHistory(period: $period) { date api_calls llm_tokens } }\n"): (typeof documents)["\n  query UsageHistory($period: String) { usageHistory(period: $period) { date api_calls llm_tokens } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app';
+import { createServices } from '../src/services';
+import { useHarness, type Registered } from './support/harness';
+import { CurrentTenant } from './support/operations';
+
+const h = useHarness({ TENANTRY_RATE_LIMIT_PER_MINUTE: '5' });
+
+const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+const read = (t: Registered) => h.app.inject({ url: '/api/v1/tenant', headers: auth(t.key) });
+
+describe("per-tenant rate limits on Tenantry's own API", () => {
+  it('counts every authenticated request; past the limit 429 with Retry-After and RateLimit headers; a quiet tenant is unaffected', async () => {
+    const noisy = await h.register();
+    const quiet = await h.register();
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await read(noisy));
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    expect(answers.map((a) => a.headers['ratelimit-remaining'])).toEqual(['4', '3', '2', '1', '0']);
+    expect(answers[0].headers['ratelimit-limit']).toBe('5');
+    expect(Number(answers[0].headers['ratelimit-reset'])).toBeGreaterThan(0);
+    const limited = await read(noisy);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ error: 'Too Many Requests', message: expect.stringMatching(/Rate limit of 5 requests per 60 s/) });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.headers['ratelimit-remaining']).toBe('0');
+    const gql = await h.gql(CurrentTenant, {}, noisy.key);
+    expect(gql.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect((await read(quiet)).statusCode).toBe(200);
+  });
+
+  it("a tenant's own rateLimit lowers its limit but cannot raise it above the plan's", async () => {
+    const t = await h.register();
+    await h.app.inject({ method: 'POST', url: '/tenant/config', headers: auth(t.key), payload: { rateLimit: { enabled: true, default: { max: 2 } } } });
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push((await read(t)).statusCode);
+    // The save itself was the first request; the limit of 2 applied from the next one.
+    expect(codes).toContain(429);
+    const greedy = await h.register();
+    await h.app.inject({ method: 'POST', url: '/tenant/config', headers: auth(greedy.key), payload: { rateLimit: { enabled: true, default: { max: 1000 } } } });
+    const seen = [];
+    for (let i = 0; i < 6; i++) seen.push((await read(greedy)).headers['ratelimit-limit']);
+    expect(seen.filter((v) => v !== undefined).every((v) => v === '5')).toBe(true);
+  });
+
+  it('does not limit operators or requests without a key', async () => {
+    const op = await h.operatorKey();
+    for (let i = 0; i < 8; i++) expect((await h.app.inject({ url: '/api/v1/operator-keys', headers: auth(op) })).statusCode).toBe(200);
+    for (let i = 0; i < 8; i++) expect((await h.app.inject({ url: '/api/v1/tenant' })).statusCode).toBe(401);
+  });
+
+  it.runIf(process.env.REDIS_URL)('shares one limit between two instances through Redis', async () => {
+    const t = await h.register();
+    const config = { ...h.config, redisUrl: process.env.REDIS_URL, rateLimitPerMinute: 4, masterKey: randomBytes(32) };
+    const [a, b] = [await buildApp(createServices(h.orm, config, () => {})), await buildApp(createServices(h.orm, config, () => {}))];
+    try {
+      const codes = [];
+      for (let i = 0; i < 3; i++) {
+        codes.push((await a.inject({ url: '/api/v1/tenant', headers: auth(t.key) })).statusCode);
+        codes.push((await b.inject({ url: '/api/v1/tenant', headers: auth(t.key) })).statusCode);
+      }
+      expect(codes).toEqual([200, 200, 200, 200, 429, 429]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
