@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
 import type { Access } from './auth/operations';
 import { missingScopeFor } from './auth/scopes';
 import { AppError, badInput, forbidden, missingScope, unauthenticated } from './errors';
@@ -28,6 +29,12 @@ export interface ServiceContext {
   principal: Principal | null;
   /** The tenant being acted on: the key's own, or for operators the one named by X-Tenant-ID. */
   tenantId: string | null;
+  /** Per-request batching (absent outside a request, e.g. in jobs). */
+  loaders?: Loaders;
+}
+
+export interface Loaders {
+  usageTotals: DataLoader<string, Record<string, number>>;
 }
 
 export interface RequestInfo {
@@ -63,6 +70,8 @@ export class RequestContext {
   readonly em: EntityManager;
   /** The tenant's rate-limit state after this request, for the RateLimit-* headers. */
   rateLimit?: RateInfo;
+  /** One set per request, so a list of 100 tenants loads their stats in one query. */
+  readonly loaders: Loaders;
   private principalPromise?: Promise<Principal | null>;
 
   constructor(
@@ -70,6 +79,7 @@ export class RequestContext {
     readonly info: RequestInfo,
   ) {
     this.em = services.orm.em.fork() as EntityManager;
+    this.loaders = { usageTotals: new DataLoader((ids: readonly string[]) => services.tenants.usageTotals(this.em, ids)) };
   }
 
   get requestId(): string {
@@ -111,7 +121,7 @@ export class RequestContext {
   async serviceContext(): Promise<ServiceContext> {
     const principal = await this.principal();
     const tenantId = principal ? this.actingTenant(principal) : null;
-    return { em: this.em, requestId: this.requestId, ip: this.info.ip, principal, tenantId };
+    return { em: this.em, requestId: this.requestId, ip: this.info.ip, principal, tenantId, loaders: this.loaders };
   }
 
   private actingTenant(principal: Principal): string | null {

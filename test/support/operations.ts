@@ -261,3 +261,9 @@ export const UsageSummary = graphql(`
 export const UsageHistory = graphql(`
   query UsageHistory($period: String) { usageHistory(period: $period) { date api_calls llm_tokens } }
 `);
+
+export const TenantsWithStats = graphql(`
+  query TenantsWithStats($first: Int!, $filter: TenantFilter) {
+    tenants(first: $first, filter: $filter) { edges { node { id stats { user_count conversation_count total_interactions storage_bytes } } } }
+  }
+`);

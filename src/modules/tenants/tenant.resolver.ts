@@ -109,7 +109,7 @@ export class TenantResolver {
   }
 
   @FieldResolver(() => TenantStatsType)
-  stats(@Root() tenant: Tenant, @Ctx() ctx: RequestContext): TenantStatsType {
-    return ctx.services.tenants.stats(tenant);
+  async stats(@Root() tenant: Tenant, @Ctx() ctx: RequestContext): Promise<TenantStatsType> {
+    return ctx.services.tenants.stats(await ctx.serviceContext(), tenant);
   }
 }

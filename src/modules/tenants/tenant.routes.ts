@@ -100,7 +100,7 @@ export const tenantRoutes: RestRoute[] = [
     source: 'memory API 000',
     async handle(s, ctx) {
       const tenant = await s.tenants.get(ctx);
-      return tenantJson(tenant, s.tenants.stats(tenant));
+      return tenantJson(tenant, await s.tenants.stats(ctx, tenant));
     },
   },
   {
@@ -111,7 +111,7 @@ export const tenantRoutes: RestRoute[] = [
     body: TENANT_FIELDS,
     async handle(s, ctx, req) {
       const tenant = await s.tenants.update(ctx, req.input);
-      return tenantJson(tenant, s.tenants.stats(tenant));
+      return tenantJson(tenant, await s.tenants.stats(ctx, tenant));
     },
   },
   {

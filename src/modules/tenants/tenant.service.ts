@@ -363,14 +363,30 @@ export class TenantService {
     }
   }
 
-  /** Usage figures; zeros until usage metering lands, storage from the tenant's own counter. */
-  stats(tenant: Tenant): TenantStats {
+  /**
+   * Usage figures from metering: all-time totals of what the data plane tracked (`users`,
+   * `conversations`, `interactions`, each metric `count`); storage from the tenant's counter.
+   * Batched: a page of tenants costs one query, through the request's DataLoader.
+   */
+  async stats(ctx: ServiceContext, tenant: Tenant): Promise<TenantStats> {
+    const totals = ctx.loaders ? await ctx.loaders.usageTotals.load(tenant.id) : (await this.usageTotals(ctx.em, [tenant.id]))[0];
     return {
-      user_count: 0,
-      conversation_count: 0,
-      total_interactions: 0,
+      user_count: totals['users/count'] ?? 0,
+      conversation_count: totals['conversations/count'] ?? 0,
+      total_interactions: totals['interactions/count'] ?? 0,
       storage_bytes: Number(tenant.storageUsed),
     };
+  }
+
+  /** All-time tracked totals per tenant, keyed `resource/metric`, in the order of `ids`. */
+  async usageTotals(em: EntityManager, ids: readonly string[]): Promise<Record<string, number>[]> {
+    const rows = await em.execute<{ tenant_id: string; key: string; total: string }[]>(
+      `select tenant_id, resource || '/' || metric as key, sum(value) as total
+         from usage_daily where tenant_id = any(?::uuid[]) and resource in ('users', 'conversations', 'interactions')
+        group by tenant_id, resource, metric`,
+      [`{${ids.join(',')}}`],
+    );
+    return ids.map((id) => Object.fromEntries(rows.filter((r) => r.tenant_id === id).map((r) => [r.key, Number(r.total)])));
   }
 
   private async changeStatus(ctx: ServiceContext, id: string, status: TenantStatus): Promise<Tenant> {

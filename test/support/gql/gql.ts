@@ -63,6 +63,7 @@ type Documents = {
     "\n  mutation ConsumeLimit($input: UsageInput!) { consumeLimit(input: $input) { allowed usage { current limit } } }\n": typeof types.ConsumeLimitDocument,
     "\n  query UsageSummary($period: String) { usageSummary(period: $period) { period api_calls llm_tokens storage_bytes bandwidth_bytes } }\n": typeof types.UsageSummaryDocument,
     "\n  query UsageHistory($period: String) { usageHistory(period: $period) { date api_calls llm_tokens } }\n": typeof types.UsageHistoryDocument,
+    "\n  query TenantsWithStats($first: Int!, $filter: TenantFilter) {\n    tenants(first: $first, filter: $filter) { edges { node { id stats { user_count conversation_count total_interactions storage_bytes } } } }\n  }\n": typeof types.TenantsWithStatsDocument,
 };
 const documents: Documents = {
     "\n  mutation RegisterTenant($input: RegisterTenantInput!) {\n    registerTenant(input: $input) {\n      key\n      apiKey { id prefix scopes environment }\n      tenant {\n        id name email status plan storageQuota storageUsed\n        settings { retention_days batch_size max_conversations_per_user max_users encryption_mode webhook_url webhook_events }\n      }\n    }\n  }\n": types.RegisterTenantDocument,
@@ -114,6 +115,7 @@ const documents: Documents = {
     "\n  mutation ConsumeLimit($input: UsageInput!) { consumeLimit(input: $input) { allowed usage { current limit } } }\n": types.ConsumeLimitDocument,
     "\n  query UsageSummary($period: String) { usageSummary(period: $period) { period api_calls llm_tokens storage_bytes bandwidth_bytes } }\n": types.UsageSummaryDocument,
     "\n  query UsageHistory($period: String) { usageHistory(period: $period) { date api_calls llm_tokens } }\n": types.UsageHistoryDocument,
+    "\n  query TenantsWithStats($first: Int!, $filter: TenantFilter) {\n    tenants(first: $first, filter: $filter) { edges { node { id stats { user_count conversation_count total_interactions storage_bytes } } } }\n  }\n": types.TenantsWithStatsDocument,
 };
 
 /**
@@ -326,6 +328,10 @@ export function graphql(source: "\n  query UsageSummary($period: String) { usage
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query UsageHistory($period: String) { usageHistory(period: $period) { date api_calls llm_tokens } }\n"): (typeof documents)["\n  query UsageHistory($period: String) { usageHistory(period: $period) { date api_calls llm_tokens } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TenantsWithStats($first: Int!, $filter: TenantFilter) {\n    tenants(first: $first, filter: $filter) { edges { node { id stats { user_count conversation_count total_interactions storage_bytes } } } }\n  }\n"): (typeof documents)["\n  query TenantsWithStats($first: Int!, $filter: TenantFilter) {\n    tenants(first: $first, filter: $filter) { edges { node { id stats { user_count conversation_count total_interactions storage_bytes } } } }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
