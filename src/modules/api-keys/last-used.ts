@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { PeriodicFlush } from '../../periodic-flush';
 
 /** A key's last use is written at most this often: finer detail is not worth the writes. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
@@ -8,17 +9,17 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
  * memory and written in one statement every few seconds and on shutdown, at most once a minute
  * per key. A crash loses at most one interval of last-used times, never anything else.
  */
-export class LastUsedRecorder {
+export class LastUsedRecorder extends PeriodicFlush {
   private pending = new Map<string, Date>();
   /** When each key's use was last queued for writing. */
   private recorded = new Map<string, number>();
-  private timer?: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly orm: MikroORM,
     private readonly onError: (err: unknown) => void,
-  ) {}
+  ) {
+    super();
+  }
 
   mark(keyId: string, at = new Date()): void {
     const last = this.recorded.get(keyId);
@@ -27,23 +28,7 @@ export class LastUsedRecorder {
     this.pending.set(keyId, at);
   }
 
-  start(intervalMs = 5000): void {
-    this.timer ??= setInterval(() => void this.flush(), intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.flush();
-  }
-
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
-    return this.flushing;
-  }
-
-  private async write(): Promise<void> {
+  protected async write(): Promise<void> {
     const horizon = Date.now() - LAST_USED_RESOLUTION_MS;
     for (const [id, at] of this.recorded) if (at < horizon) this.recorded.delete(id);
     if (this.pending.size === 0) return;

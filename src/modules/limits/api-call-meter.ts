@@ -1,42 +1,27 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { PeriodicFlush } from '../../periodic-flush';
 
 /**
  * Counts every authenticated request as an API call of its tenant without a database write on
  * the request path: counts gather in memory and are added to the day's total in one statement
  * every few seconds and at shutdown. A crash loses at most one interval of counts.
  */
-export class ApiCallMeter {
+export class ApiCallMeter extends PeriodicFlush {
   private pending = new Map<string, number>();
-  private timer?: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly orm: MikroORM,
     private readonly onError: (err: unknown) => void,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    super();
+  }
 
   count(tenantId: string): void {
     this.pending.set(tenantId, (this.pending.get(tenantId) ?? 0) + 1);
   }
 
-  start(intervalMs = 5000): void {
-    this.timer ??= setInterval(() => void this.flush(), intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.flush();
-  }
-
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
-    return this.flushing;
-  }
-
-  private async write(): Promise<void> {
+  protected async write(): Promise<void> {
     if (this.pending.size === 0) return;
     const batch = [...this.pending];
     this.pending = new Map();
