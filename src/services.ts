@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { ApiKeyService } from './modules/api-keys/api-key.service';
 import { LastUsedRecorder } from './modules/api-keys/last-used';
 import { AuditService } from './modules/audit/audit.service';
+import { EventService } from './modules/events/event.service';
 import { ConfigService } from './modules/config/config.service';
 import { RbacService } from './modules/rbac/rbac.service';
 import { ApiCallMeter } from './modules/limits/api-call-meter';
@@ -28,6 +29,7 @@ export interface Services {
   configs: ConfigService;
   rbac: RbacService;
   limits: LimitsService;
+  events: EventService;
   usage: UsageService;
   apiCalls: ApiCallMeter;
   rateLimiter: TenantRateLimiter;
@@ -37,7 +39,8 @@ export interface Services {
 
 export function createServices(orm: MikroORM, config: Config, onError: (err: unknown) => void): Services {
   const lastUsed = new LastUsedRecorder(orm, onError);
-  const audit = new AuditService();
+  const events = new EventService();
+  const audit = new AuditService(events);
   const apiKeys = new ApiKeyService(orm, config, lastUsed, audit);
   const rbac = new RbacService(audit);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
@@ -57,7 +60,8 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
     secrets: new SecretService(keyring, audit),
     configs: new ConfigService(audit, (tenantId) => rateLimiter.invalidate(tenantId)),
     rbac,
-    limits: new LimitsService(audit),
+    limits: new LimitsService(audit, events),
+    events,
     usage: new UsageService(),
     apiCalls,
     rateLimiter,

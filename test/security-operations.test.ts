@@ -2,6 +2,8 @@ import { expect } from 'vitest';
 import { useHarness, type Harness, type Registered } from './support/harness';
 import {
   AuditEvents,
+  Events,
+  PublishEvent,
   CheckLimit,
   ConsumeLimit,
   LimitUsage,
@@ -673,3 +675,30 @@ for (const [name, url, doc] of [
     },
   });
 }
+
+securityTests(h, {
+  name: 'listEvents',
+  scope: 'events:read',
+  rest: () => ({ method: 'GET', url: '/api/v1/events' }),
+  graphql: () => ({ doc: Events }),
+  async crossTenant(h, attacker, victim) {
+    await h.app.inject({ method: 'PATCH', url: '/api/v1/tenant', headers: auth(victim.key), payload: { name: 'Victim renamed' } });
+    const res = await h.app.inject({ url: '/api/v1/events', headers: auth(attacker.key) });
+    expect(res.body).not.toContain(victim.tenantId);
+    const named = await h.app.inject({ url: '/api/v1/events', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId } });
+    expect(named.statusCode).toBe(403);
+  },
+});
+
+securityTests(h, {
+  name: 'publishEvent',
+  scope: 'events:write',
+  okStatus: 202,
+  rest: () => ({ method: 'POST', url: '/api/v1/events', payload: { type: 'memory.ingested' } }),
+  graphql: () => ({ doc: PublishEvent, variables: { type: 'memory.ingested' } }),
+  async crossTenant(h, attacker, victim) {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/events', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId }, payload: { type: 'memory.ingested' } });
+    expect(res.statusCode).toBe(403);
+    expect(await h.sql(`select * from events where tenant_id = ? and type = 'memory.ingested'`, [victim.tenantId])).toEqual([]);
+  },
+});

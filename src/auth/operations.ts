@@ -69,6 +69,11 @@ export const OPERATIONS = {
   getUsageSummary: scopes('usage:read'),
   getUsageHistory: scopes('usage:read'),
 
+  // Events.
+  eventCatalog: open,
+  listEvents: scopes('events:read'),
+  publishEvent: scopes('events:write'),
+
   // Operator keys.
   listOperatorKeys: scopes('platform:admin'),
   createOperatorKey: scopes('platform:admin'),

@@ -24,6 +24,8 @@ export const SCOPE_CATALOG = {
   'limits:write': 'Change resource-limit definitions',
   'usage:read': 'Read usage summaries and history',
   'usage:write': 'Check, track and consume usage against limits (data-plane services)',
+  'events:read': "Read the tenant's events",
+  'events:write': 'Publish data-plane events (memory.ingested, ...) for delivery',
   'platform:admin': 'Operate Tenantry itself: every tenant, operator keys',
 } as const;
 

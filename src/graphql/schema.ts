@@ -5,6 +5,7 @@ import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from '../modules/api-keys/api-key.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { ConfigResolver } from '../modules/config/config.resolver';
+import { EventResolver } from '../modules/events/event.resolver';
 import { LimitsResolver } from '../modules/limits/limits.resolver';
 import { RbacResolver } from '../modules/rbac/rbac.resolver';
 import { SecretResolver } from '../modules/secrets/secret.resolver';
@@ -12,7 +13,7 @@ import { TenantSettingResolver } from '../modules/tenant-settings/tenant-setting
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { enforceScopeDirectives, publicDirective, requiresScopesDirective } from './scope-directives';
 
-export const RESOLVERS = [TenantResolver, ApiKeyResolver, TenantSettingResolver, AuditResolver, ConfigResolver, SecretResolver, RbacResolver, LimitsResolver] as const;
+export const RESOLVERS = [TenantResolver, ApiKeyResolver, TenantSettingResolver, AuditResolver, ConfigResolver, SecretResolver, RbacResolver, LimitsResolver, EventResolver] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
 

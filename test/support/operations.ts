@@ -267,3 +267,15 @@ export const TenantsWithStats = graphql(`
     tenants(first: $first, filter: $filter) { edges { node { id stats { user_count conversation_count total_interactions storage_bytes } } } }
   }
 `);
+
+export const EventCatalog = graphql(`
+  query EventCatalog { eventCatalog { type description } }
+`);
+
+export const Events = graphql(`
+  query Events($first: Int! = 50, $type: String) { events(first: $first, type: $type) { events { id type tenant_id occurred_at data } nextCursor } }
+`);
+
+export const PublishEvent = graphql(`
+  mutation PublishEvent($type: String!, $data: JSONObject) { publishEvent(type: $type, data: $data) { id type tenant_id occurred_at data } }
+`);

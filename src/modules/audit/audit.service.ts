@@ -5,6 +5,8 @@ import type { ServiceContext } from '../../context';
 import { badInput } from '../../errors';
 import { afterCursor, decodeCursor, encodeCursor } from '../../pagination';
 import { parseInput } from '../../validation';
+import { EVENT_FOR_ACTION } from '../events/event-catalog';
+import type { EventService } from '../events/event.service';
 import { AuditEvent, type ActorType } from './audit-event.entity';
 
 /** Field names whose values never enter an audit entry, whatever the caller passes. */
@@ -60,6 +62,8 @@ export interface AuditPage {
 
 
 export class AuditService {
+  constructor(private readonly events?: EventService) {}
+
   /**
    * Adds an event to the caller's unit of work: it is written by the same flush, in the same
    * transaction, as the change it describes. Nothing is written when nothing changed.
@@ -69,8 +73,19 @@ export class AuditService {
     if (changes && Object.keys(changes).length === 0 && !entry.always) return null;
     const principal = ctx?.principal ?? null;
     const actorType: ActorType = !ctx ? 'system' : !principal ? 'anonymous' : principal.operator ? 'operator' : 'key';
+    const tenantId = entry.tenantId === undefined ? (ctx?.tenantId ?? null) : entry.tenantId;
+    // A change that is also an event goes to the outbox in the same unit of work, with the same
+    // redacted diff: one hook for both, so no change can have one without the other.
+    const eventType = EVENT_FOR_ACTION[entry.action];
+    if (eventType && tenantId && this.events) {
+      this.events.emit(em, tenantId, eventType, {
+        target: { type: entry.targetType, id: entry.targetId ?? null },
+        changes,
+        actor: { type: actorType, key_prefix: principal?.prefix ?? null },
+      });
+    }
     return em.create(AuditEvent, {
-      tenantId: entry.tenantId === undefined ? (ctx?.tenantId ?? null) : entry.tenantId,
+      tenantId,
       actorType,
       actorKeyId: principal?.keyId ?? null,
       actorPrefix: principal?.prefix ?? null,

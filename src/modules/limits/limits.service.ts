@@ -5,6 +5,7 @@ import { requireTenant, type ServiceContext } from '../../context';
 import { badInput, notFound } from '../../errors';
 import { parseInput } from '../../validation';
 import type { AuditService } from '../audit/audit.service';
+import type { EventService } from '../events/event.service';
 import { Tenant } from '../tenants/tenant.entity';
 import { definitionsSchema, effectiveLimit, PERIODS, windowOf, type LimitDefinition } from './limit-definition';
 import { TenantLimitSet } from './limits.entity';
@@ -69,6 +70,7 @@ class Denied extends Error {}
 export class LimitsService {
   constructor(
     private readonly audit: AuditService,
+    private readonly events: EventService,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -166,6 +168,7 @@ export class LimitsService {
           );
           if (!row) throw new Denied();
           values.push(Number(row.value));
+          await this.alertCrossings(em, tenantId, r, Number(row.value) - data.amount, Number(row.value));
         }
         await em.execute(
           `insert into usage_daily as d (tenant_id, day, resource, metric, value) values (?, ?::date, ?, ?, ?::bigint)
@@ -182,6 +185,39 @@ export class LimitsService {
       if (!(err instanceof Denied)) throw err;
       const current = await this.currentValues(ctx.em, tenantId, rules);
       return this.answer(rules, current, data.amount);
+    }
+  }
+
+  /**
+   * Crossing 80% or 100% of a limit emits `limit.threshold_reached` or `limit.exceeded`, once per
+   * window: the alert row's primary key makes a second crossing (or a racing one) a no-op.
+   */
+  private async alertCrossings(em: EntityManager, tenantId: string, r: Applicable, before: number, after: number): Promise<void> {
+    if (r.limit <= 0) return;
+    for (const [level, ratio, type] of [
+      ['80', 0.8, 'limit.threshold_reached'],
+      ['100', 1, 'limit.exceeded'],
+    ] as const) {
+      const mark = r.limit * ratio;
+      if (!(before < mark && after >= mark)) continue;
+      const ruleKey = `${r.def.resource}/${r.def.metric}/${r.def.period}/${r.def.scope}/${r.subject}`;
+      const [fresh] = await em.execute<{ level: string }[]>(
+        `insert into limit_alerts (tenant_id, rule, window_start, level) values (?, ?, ?, ?) on conflict do nothing returning level`,
+        [tenantId, ruleKey, r.windowStart, level],
+      );
+      if (!fresh) continue;
+      this.events.emit(em, tenantId, type, {
+        resource: r.def.resource,
+        metric: r.def.metric,
+        period: r.def.period,
+        scope: r.def.scope,
+        ...(r.def.scope === 'user' ? { userId: r.subject } : {}),
+        current: after,
+        limit: r.limit,
+        threshold: ratio,
+        windowStart: r.windowStart.toISOString(),
+        resetAt: r.resetAt,
+      });
     }
   }
 

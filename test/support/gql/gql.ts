@@ -64,6 +64,9 @@ type Documents = {
     "\n  query UsageSummary($period: String) { usageSummary(period: $period) { period api_calls llm_tokens storage_bytes bandwidth_bytes } }\n": typeof types.UsageSummaryDocument,
     "\n  query UsageHistory($period: String) { usageHistory(period: $period) { date api_calls llm_tokens } }\n": typeof types.UsageHistoryDocument,
     "\n  query TenantsWithStats($first: Int!, $filter: TenantFilter) {\n    tenants(first: $first, filter: $filter) { edges { node { id stats { user_count conversation_count total_interactions storage_bytes } } } }\n  }\n": typeof types.TenantsWithStatsDocument,
+    "\n  query EventCatalog { eventCatalog { type description } }\n": typeof types.EventCatalogDocument,
+    "\n  query Events($first: Int! = 50, $type: String) { events(first: $first, type: $type) { events { id type tenant_id occurred_at data } nextCursor } }\n": typeof types.EventsDocument,
+    "\n  mutation PublishEvent($type: String!, $data: JSONObject) { publishEvent(type: $type, data: $data) { id type tenant_id occurred_at data } }\n": typeof types.PublishEventDocument,
 };
 const documents: Documents = {
     "\n  mutation RegisterTenant($input: RegisterTenantInput!) {\n    registerTenant(input: $input) {\n      key\n      apiKey { id prefix scopes environment }\n      tenant {\n        id name email status plan storageQuota storageUsed\n        settings { retention_days batch_size max_conversations_per_user max_users encryption_mode webhook_url webhook_events }\n      }\n    }\n  }\n": types.RegisterTenantDocument,
@@ -116,6 +119,9 @@ const documents: Documents = {
     "\n  query UsageSummary($period: String) { usageSummary(period: $period) { period api_calls llm_tokens storage_bytes bandwidth_bytes } }\n": types.UsageSummaryDocument,
     "\n  query UsageHistory($period: String) { usageHistory(period: $period) { date api_calls llm_tokens } }\n": types.UsageHistoryDocument,
     "\n  query TenantsWithStats($first: Int!, $filter: TenantFilter) {\n    tenants(first: $first, filter: $filter) { edges { node { id stats { user_count conversation_count total_interactions storage_bytes } } } }\n  }\n": types.TenantsWithStatsDocument,
+    "\n  query EventCatalog { eventCatalog { type description } }\n": types.EventCatalogDocument,
+    "\n  query Events($first: Int! = 50, $type: String) { events(first: $first, type: $type) { events { id type tenant_id occurred_at data } nextCursor } }\n": types.EventsDocument,
+    "\n  mutation PublishEvent($type: String!, $data: JSONObject) { publishEvent(type: $type, data: $data) { id type tenant_id occurred_at data } }\n": types.PublishEventDocument,
 };
 
 /**
@@ -332,6 +338,18 @@ export function graphql(source: "\n  query UsageHistory($period: String) { usage
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query TenantsWithStats($first: Int!, $filter: TenantFilter) {\n    tenants(first: $first, filter: $filter) { edges { node { id stats { user_count conversation_count total_interactions storage_bytes } } } }\n  }\n"): (typeof documents)["\n  query TenantsWithStats($first: Int!, $filter: TenantFilter) {\n    tenants(first: $first, filter: $filter) { edges { node { id stats { user_count conversation_count total_interactions storage_bytes } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EventCatalog { eventCatalog { type description } }\n"): (typeof documents)["\n  query EventCatalog { eventCatalog { type description } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Events($first: Int! = 50, $type: String) { events(first: $first, type: $type) { events { id type tenant_id occurred_at data } nextCursor } }\n"): (typeof documents)["\n  query Events($first: Int! = 50, $type: String) { events(first: $first, type: $type) { events { id type tenant_id occurred_at data } nextCursor } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PublishEvent($type: String!, $data: JSONObject) { publishEvent(type: $type, data: $data) { id type tenant_id occurred_at data } }\n"): (typeof documents)["\n  mutation PublishEvent($type: String!, $data: JSONObject) { publishEvent(type: $type, data: $data) { id type tenant_id occurred_at data } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
