@@ -17,6 +17,7 @@ async function populated(): Promise<Registered & { extraKey: string }> {
   await h.app.inject({ method: 'POST', url: '/tenant/config', headers: auth(t.key), payload: { cache: { enabled: true } } });
   await h.app.inject({ method: 'PUT', url: '/tenant/rbac/users/user-1/roles', headers: auth(t.key), payload: { roles: ['admin'] } });
   await h.app.inject({ method: 'PUT', url: '/tenant/limits/resources', headers: auth(t.key), payload: [{ resource: 'llm', metric: 'tokens', period: 'day', limit: 10 }] });
+  await h.app.inject({ method: 'PUT', url: '/usage/gauges', headers: auth(t.key), payload: { user_count: 3 } });
   await h.app.inject({ method: 'POST', url: '/tenant/limits/resources/track', headers: auth(t.key), payload: { resource: 'llm', metric: 'tokens', amount: 9, idempotencyKey: 'k1' } });
   return { ...t, extraKey };
 }

@@ -702,3 +702,15 @@ securityTests(h, {
     expect(await h.sql(`select * from events where tenant_id = ? and type = 'memory.ingested'`, [victim.tenantId])).toEqual([]);
   },
 });
+
+securityTests(h, {
+  name: 'setUsageGauges',
+  scope: 'usage:write',
+  rest: () => ({ method: 'PUT', url: '/usage/gauges', payload: { storage_bytes: 42 } }),
+  verify: async (h, t) => expect((await h.sql('select storage_used from tenants where id = ?', [t.tenantId]))[0].storage_used).toBe('42'),
+  async crossTenant(h, attacker, victim) {
+    const res = await h.app.inject({ method: 'PUT', url: '/usage/gauges', headers: { ...auth(attacker.key), 'x-tenant-id': victim.tenantId }, payload: { storage_bytes: 999 } });
+    expect(res.statusCode).toBe(403);
+    expect((await h.sql('select storage_used from tenants where id = ?', [victim.tenantId]))[0].storage_used).toBe('0');
+  },
+});

@@ -43,3 +43,22 @@ describe('tenant stats from metering', () => {
     expect(many).toBeLessThanOrEqual(5);
   });
 });
+
+describe('gauges the data plane sets', () => {
+  it('set storage and the user count absolutely, feeding stats and the usage summary', async () => {
+    const t = await h.register();
+    for (const prefix of ['', '/api/v1']) {
+      const res = await h.app.inject({ method: 'PUT', url: `${prefix}/usage/gauges`, headers: auth(t.key), payload: { storage_bytes: 1073741824, user_count: 150 } });
+      expect(res.statusCode).toBe(200);
+    }
+    await h.app.inject({ method: 'PUT', url: '/usage/gauges', headers: auth(t.key), payload: { user_count: 140 } });
+    const tenant = await h.app.inject({ url: '/api/v1/tenant', headers: auth(t.key) });
+    expect(tenant.json()).toMatchObject({ storage_used: 1073741824, stats: { user_count: 140, storage_bytes: 1073741824 } });
+    expect((await h.app.inject({ url: '/usage/summary', headers: auth(t.key) })).json().storage_bytes).toBe(1073741824);
+    for (const payload of [{}, { storage_bytes: -1 }, { user_count: 1.5 }, { users: 3 }]) {
+      const bad = await h.app.inject({ method: 'PUT', url: '/usage/gauges', headers: auth(t.key), payload });
+      expect(bad.statusCode, JSON.stringify(payload)).toBe(400);
+    }
+    expect((await h.app.inject({ url: '/api/v1/tenant', headers: auth(t.key) })).json().stats.user_count).toBe(140);
+  });
+});

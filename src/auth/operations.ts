@@ -68,6 +68,7 @@ export const OPERATIONS = {
   consumeLimit: scopes('usage:write'),
   getUsageSummary: scopes('usage:read'),
   getUsageHistory: scopes('usage:read'),
+  setUsageGauges: scopes('usage:write'),
 
   // Events.
   eventCatalog: open,

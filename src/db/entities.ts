@@ -2,11 +2,11 @@ import { ApiKey } from '../modules/api-keys/api-key.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { TenantConfig } from '../modules/config/tenant-config.entity';
 import { LimitAlert, OutboxEvent } from '../modules/events/event.entity';
-import { TenantLimitSet, UsageCounter, UsageDaily, UsageIdempotency } from '../modules/limits/limits.entity';
+import { TenantLimitSet, UsageCounter, UsageDaily, UsageGauge, UsageIdempotency } from '../modules/limits/limits.entity';
 import { RbacConfig, Role, RoleAssignment } from '../modules/rbac/rbac.entity';
 import { Secret, TenantDataKey } from '../modules/secrets/secret.entity';
 import { TenantSetting } from '../modules/tenant-settings/tenant-setting.entity';
 import { Tenant } from '../modules/tenants/tenant.entity';
 
 /** Every entity, listed explicitly: no folder scanning, so builds and tests see the same set. */
-export const ENTITIES = [Tenant, ApiKey, TenantSetting, AuditEvent, TenantDataKey, Secret, TenantConfig, Role, RoleAssignment, RbacConfig, TenantLimitSet, UsageCounter, UsageDaily, UsageIdempotency, OutboxEvent, LimitAlert];
+export const ENTITIES = [Tenant, ApiKey, TenantSetting, AuditEvent, TenantDataKey, Secret, TenantConfig, Role, RoleAssignment, RbacConfig, TenantLimitSet, UsageCounter, UsageDaily, UsageIdempotency, UsageGauge, OutboxEvent, LimitAlert];

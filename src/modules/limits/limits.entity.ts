@@ -81,3 +81,21 @@ export class UsageIdempotency {
   @Property({ type: 'datetime', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }
+
+/** A value the data plane sets (not adds): the tenant's current user count, for instance. */
+@Entity({ tableName: 'usage_gauges' })
+export class UsageGauge {
+  [OptionalProps]?: 'updatedAt';
+
+  @ManyToOne(() => Tenant, { ref: true, primary: true, deleteRule: 'cascade' })
+  tenant!: Ref<Tenant>;
+
+  @PrimaryKey({ type: 'string', length: 64 })
+  name!: string;
+
+  @Property({ type: new BigIntType('number') })
+  value!: number;
+
+  @Property({ type: 'datetime', length: 3, defaultRaw: 'now()', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

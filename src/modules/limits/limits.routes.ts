@@ -60,6 +60,14 @@ export const limitRoutes: RestRoute[] = gatewayPaths([
     handle: (s, ctx, req) => s.usage.summary(ctx, req.input),
   },
   {
+    method: 'PUT',
+    path: '/usage/gauges',
+    operation: 'setUsageGauges',
+    source: 'added (storage and user gauges the data plane sets)',
+    body: { storage_bytes: 'storage_bytes', user_count: 'user_count' },
+    handle: (s, ctx, req) => s.usage.setGauges(ctx, req.input),
+  },
+  {
     method: 'GET',
     path: '/usage/history',
     operation: 'getUsageHistory',

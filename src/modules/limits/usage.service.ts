@@ -19,6 +19,13 @@ function monthRange(period: string): [string, string] {
   return [new Date(Date.UTC(y, m - 1, 1)).toISOString().slice(0, 10), new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10)];
 }
 
+const gaugesSchema = z
+  .strictObject({
+    storage_bytes: z.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER).optional(),
+    user_count: z.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .refine((g) => g.storage_bytes !== undefined || g.user_count !== undefined, 'must set storage_bytes or user_count');
+
 /** The gateway's usage summary and daily history, from the daily totals. */
 export class UsageService {
   constructor(private readonly now: () => Date = () => new Date()) {}
@@ -42,6 +49,30 @@ export class UsageService {
       storage_bytes: Number(tenant.storage_used),
       bandwidth_bytes: total(FIGURES.bandwidth_bytes),
     };
+  }
+
+  /**
+   * Gauges the data plane sets (absolute values, not increments): the tenant's stored bytes
+   * (its `storage_used`) and its user count. Metering, like track: not in the audit trail.
+   */
+  async setGauges(ctx: ServiceContext, input: unknown) {
+    const g = parseInput(gaugesSchema, input);
+    const tenantId = requireTenant(ctx);
+    await ctx.em.transactional(async (em) => {
+      const [tenant] = await em.execute<{ id: string }[]>(
+        'update tenants set storage_used = coalesce(?::bigint, storage_used) where id = ? and deleted_at is null returning id',
+        [g.storage_bytes ?? null, tenantId],
+      );
+      if (!tenant) throw notFound('Tenant');
+      if (g.user_count !== undefined) {
+        await em.execute(
+          `insert into usage_gauges as u (tenant_id, name, value) values (?, 'users', ?::bigint)
+           on conflict (tenant_id, name) do update set value = excluded.value, updated_at = now()`,
+          [tenantId, g.user_count],
+        );
+      }
+    });
+    return g;
   }
 
   async history(ctx: ServiceContext, input: unknown) {

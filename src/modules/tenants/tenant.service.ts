@@ -371,7 +371,8 @@ export class TenantService {
   async stats(ctx: ServiceContext, tenant: Tenant): Promise<TenantStats> {
     const totals = ctx.loaders ? await ctx.loaders.usageTotals.load(tenant.id) : (await this.usageTotals(ctx.em, [tenant.id]))[0];
     return {
-      user_count: totals['users/count'] ?? 0,
+      // A user-count gauge, when the data plane sets one, is the count; else tracked additions.
+      user_count: totals['gauge/users'] ?? totals['users/count'] ?? 0,
       conversation_count: totals['conversations/count'] ?? 0,
       total_interactions: totals['interactions/count'] ?? 0,
       storage_bytes: Number(tenant.storageUsed),
@@ -383,8 +384,10 @@ export class TenantService {
     const rows = await em.execute<{ tenant_id: string; key: string; total: string }[]>(
       `select tenant_id, resource || '/' || metric as key, sum(value) as total
          from usage_daily where tenant_id = any(?::uuid[]) and resource in ('users', 'conversations', 'interactions')
-        group by tenant_id, resource, metric`,
-      [`{${ids.join(',')}}`],
+        group by tenant_id, resource, metric
+       union all
+       select tenant_id, 'gauge/' || name, value from usage_gauges where tenant_id = any(?::uuid[])`,
+      [`{${ids.join(',')}}`, `{${ids.join(',')}}`],
     );
     return ids.map((id) => Object.fromEntries(rows.filter((r) => r.tenant_id === id).map((r) => [r.key, Number(r.total)])));
   }
