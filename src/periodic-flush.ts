@@ -7,7 +7,7 @@ export abstract class PeriodicFlush {
   private flushing: Promise<void> = Promise.resolve();
 
   start(intervalMs = 5000): void {
-    this.timer ??= setInterval(() => void this.flush(), intervalMs);
+    this.timer ??= setInterval(() => void this.flush().catch(() => {}), intervalMs);
     this.timer.unref();
   }
 
@@ -18,7 +18,8 @@ export abstract class PeriodicFlush {
   }
 
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
+    // A failed write must not poison the chain: the next flush still runs.
+    this.flushing = this.flushing.catch(() => {}).then(() => this.write());
     return this.flushing;
   }
 

@@ -52,6 +52,7 @@ describe('the event outbox', () => {
     const before = (await eventsOf(t)).length;
     for (const [payload, field] of [
       [{ type: 'tenant.deleted' }, 'type'],
+      [{ type: 'api_key.leaked' }, 'type'],
       [{ type: 'Memory Ingested' }, 'type'],
       [{ type: 'memory' }, 'type'],
       [{ type: 'memory.ingested', data: 'text' }, 'data'],

@@ -88,6 +88,11 @@ describe('resource limits (reference 002)', () => {
     expect(retry.json()).toMatchObject({ replayed: true, usage: { current: 500 } });
     await Promise.all(Array.from({ length: 10 }, () => post(t, 'track', { resource: 'llm', metric: 'tokens', amount: 100, idempotencyKey: 'req-2' })));
     expect((await counters(t))[0].value).toBe(600);
+    // The same key for a different request is refused, not silently replayed.
+    const reused = await post(t, 'track', { resource: 'llm', metric: 'tokens', amount: 999, idempotencyKey: 'req-1' });
+    expect(reused.statusCode).toBe(409);
+    expect(reused.json().field).toBe('idempotencyKey');
+    expect((await counters(t))[0].value).toBe(600);
   });
 
   it('picks the limit of the tenant plan tier, falling back to limit', async () => {
@@ -96,7 +101,7 @@ describe('resource limits (reference 002)', () => {
     await put(t, [{ resource: 'workflow', metric: 'count', period: 'day', limit: 50, tiers: { free: 10, pro: 100, enterprise: -1 } }]);
     const limitNow = async () => (await post(t, 'check', { resource: 'workflow', metric: 'count' })).json().usage.limit;
     expect(await limitNow()).toBe(10);
-    for (const [plan, expected] of [['pro', 100], ['enterprise', -1], ['startup', 50]] as const) {
+    for (const [plan, expected] of [['pro', 100], ['enterprise', -1], ['startup', 50], ['constructor', 50]] as const) {
       await h.app.inject({ method: 'PUT', url: `/api/v1/tenants/${t.tenantId}`, headers: auth(op), payload: { plan } });
       expect(await limitNow(), plan).toBe(expected);
     }

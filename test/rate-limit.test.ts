@@ -67,3 +67,22 @@ describe("per-tenant rate limits on Tenantry's own API", () => {
     }
   });
 });
+
+describe('rate limit windows', () => {
+  it('a window the tenant sets counts each request once, alongside the plan window', async () => {
+    const t = await h.register();
+    await h.app.inject({ method: 'POST', url: '/tenant/config', headers: auth(t.key), payload: { rateLimit: { enabled: true, default: { max: 4, windowMs: 60000 } } } });
+    const remaining = [];
+    for (let i = 0; i < 3; i++) remaining.push((await read(t)).headers['ratelimit-remaining']);
+    // The save was request 1 (plan window); its own window starts counting from the next read.
+    expect(remaining).toEqual(['2', '1', '0']);
+  });
+
+  it('a long window of the tenant cannot lift the per-minute plan limit', async () => {
+    const t = await h.register();
+    await h.app.inject({ method: 'POST', url: '/tenant/config', headers: auth(t.key), payload: { rateLimit: { enabled: true, default: { max: 1000, windowMs: 86400000 } } } });
+    const codes = [];
+    for (let i = 0; i < 6; i++) codes.push((await read(t)).statusCode);
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThan(0);
+  });
+});

@@ -9,13 +9,18 @@ import { EVENT_CATALOG, PUBLISHED_EVENT } from './event-catalog';
 import { OutboxEvent } from './event.entity';
 
 export const MAX_EVENT_DATA_BYTES = 64 * 1024;
+/** Namespaces of Tenantry's own events: a published event cannot pass for one of them. */
+const RESERVED_PREFIXES = [...new Set(Object.keys(EVENT_CATALOG).map((t) => t.split('.')[0] + '.'))];
 
 const publishSchema = z.strictObject({
   type: z
     .string({ error: 'must be a string' })
     .max(100, 'must be at most 100 characters')
     .regex(PUBLISHED_EVENT, 'must look like "resource.action" (lowercase)')
-    .refine((t) => !Object.hasOwn(EVENT_CATALOG, t), "is one of Tenantry's own events and cannot be published"),
+    .refine(
+      (t) => !Object.hasOwn(EVENT_CATALOG, t) && !RESERVED_PREFIXES.some((p) => t.startsWith(p)),
+      "is in one of Tenantry's own namespaces and cannot be published",
+    ),
   data: z
     .record(z.string(), z.unknown(), { error: 'must be an object' })
     .refine((d) => Buffer.byteLength(JSON.stringify(d)) <= MAX_EVENT_DATA_BYTES, `must be at most ${MAX_EVENT_DATA_BYTES} bytes of JSON`)

@@ -32,6 +32,8 @@ export class ApiCallMeter extends PeriodicFlush {
          select v.tenant_id, ?::date, 'api', 'calls', v.n
            from jsonb_to_recordset(?::jsonb) as v(tenant_id uuid, n bigint)
            join tenants t on t.id = v.tenant_id
+          -- One lock order for every instance's flush, so concurrent flushes cannot deadlock.
+          order by v.tenant_id
          on conflict (tenant_id, day, resource, metric) do update set value = d.value + excluded.value`,
         [day, JSON.stringify(batch.map(([tenant_id, n]) => ({ tenant_id, n })))],
       );

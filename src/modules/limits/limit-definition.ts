@@ -37,7 +37,8 @@ export const definitionsSchema = z
 export type LimitDefinition = z.output<typeof definitionSchema>;
 
 /** The limit that applies to a tenant on `plan`: its tier if the plan has one, else `limit`. */
-export const effectiveLimit = (d: LimitDefinition, plan: string): number => d.tiers?.[plan] ?? d.limit;
+export const effectiveLimit = (d: LimitDefinition, plan: string): number =>
+  d.tiers && Object.hasOwn(d.tiers, plan) ? d.tiers[plan] : d.limit;
 
 /**
  * The window containing `now`, calendar-aligned in UTC: a week starts on Monday, a month on the

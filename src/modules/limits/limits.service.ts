@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
-import { badInput, notFound } from '../../errors';
+import { badInput, conflict, notFound } from '../../errors';
 import { parseInput } from '../../validation';
 import type { AuditService } from '../audit/audit.service';
 import type { EventService } from '../events/event.service';
@@ -137,7 +137,9 @@ export class LimitsService {
   private async apply(ctx: ServiceContext, input: unknown, conditional: boolean): Promise<LimitAnswer> {
     const data = parseInput(trackSchema, input);
     const tenantId = requireTenant(ctx);
-    const rules = await this.applicable(ctx.em, tenantId, data);
+    // What the key stands for: the same key with another request is a client bug, not a retry.
+    const fingerprint = JSON.stringify([conditional ? 'consume' : 'track', data.userId ?? null, data.resource, data.metric, data.amount]);
+    let rules: Applicable[] = [];
     try {
       return await ctx.em.transactional(async (em) => {
         if (data.idempotencyKey) {
@@ -148,13 +150,17 @@ export class LimitsService {
           if (!claimed) {
             // A retry: the first request's answer, counted once. (A concurrent first request
             // holds the row lock until it commits, so this read waits for its answer.)
-            const [row] = await em.execute<{ response: LimitAnswer }[]>(
+            const [row] = await em.execute<{ response: { fingerprint?: string; answer?: LimitAnswer } }[]>(
               'select response from usage_idempotency where tenant_id = ? and key = ? for share',
               [tenantId, data.idempotencyKey],
             );
-            return { ...row.response, replayed: true };
+            if (row?.response.fingerprint !== fingerprint || !row.response.answer) {
+              throw conflict('This idempotency key was used for a different request', 'idempotencyKey');
+            }
+            return { ...row.response.answer, replayed: true };
           }
         }
+        rules = await this.applicable(em, tenantId, data);
         const values: number[] = [];
         for (const r of rules) {
           const blocking = conditional && r.limit !== -1 && r.def.gateAction !== 'warn';
@@ -177,7 +183,7 @@ export class LimitsService {
         );
         const answer = this.answer(rules, values, 0);
         if (data.idempotencyKey) {
-          await em.execute('update usage_idempotency set response = ? where tenant_id = ? and key = ?', [JSON.stringify(answer), tenantId, data.idempotencyKey]);
+          await em.execute('update usage_idempotency set response = ? where tenant_id = ? and key = ?', [JSON.stringify({ fingerprint, answer }), tenantId, data.idempotencyKey]);
         }
         return answer;
       });

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../../errors';
 
 export interface RateInfo {
@@ -10,11 +10,19 @@ export interface RateInfo {
   reset: number;
 }
 
-interface TenantRate {
-  at: number;
+interface Window {
   max: number;
   windowMs: number;
 }
+
+interface TenantRate {
+  at: number;
+  /** The tenant's own window from its configuration, if it set one. */
+  own?: Window;
+}
+
+/** Counters are shared per window length; each check compares the count with its own maximum. */
+const UNBOUNDED = 1e12;
 
 /** How long a tenant's rateLimit configuration is reused before it is read again. */
 const CONFIG_TTL_MS = 5000;
@@ -30,7 +38,7 @@ export function rateHeaders(info: RateInfo): Record<string, string> {
  * `rateLimit`, which may lower the rate but never raise it above the plan's.
  */
 export class TenantRateLimiter {
-  private readonly limiters = new Map<string, RateLimiterAbstract>();
+  private readonly limiters = new Map<number, RateLimiterAbstract>();
   private readonly rates = new Map<string, TenantRate>();
 
   constructor(
@@ -43,48 +51,64 @@ export class TenantRateLimiter {
     this.rates.delete(tenantId);
   }
 
+  /**
+   * Counts one request against the plan's rate (per minute) and, when the tenant set one, its
+   * own window too: its own can only make it stricter. Counters are keyed by window length, not
+   * by the maximum, so changing the configuration never starts a fresh count.
+   */
   async consume(em: EntityManager, tenantId: string): Promise<RateInfo | null> {
-    const rate = await this.rateOf(em, tenantId);
-    if (!rate) return null;
-    const limiter = this.limiterFor(rate);
-    try {
-      const res = await limiter.consume(tenantId);
-      return { limit: rate.max, remaining: res.remainingPoints, reset: Math.ceil(res.msBeforeNext / 1000) };
-    } catch (res) {
-      if (!(res instanceof RateLimiterRes)) throw res;
-      const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-      throw new AppError('RATE_LIMITED', `Rate limit of ${rate.max} requests per ${rate.windowMs / 1000} s exceeded; retry in ${retryAfter} s`, {
-        retryAfter,
-        rateLimit: { limit: rate.max, remaining: 0, reset: retryAfter },
+    const { own } = await this.rateOf(em, tenantId);
+    const windows: Window[] = [...(this.perMinute > 0 ? [{ max: this.perMinute, windowMs: 60_000 }] : []), ...(own ? [own] : [])];
+    if (!windows.length) return null;
+    let binding: (RateInfo & { max: number; windowMs: number; exceeded: boolean }) | undefined;
+    // One count per window length: two windows of the same length share a counter.
+    const counted = new Map<number, { consumedPoints: number; msBeforeNext: number }>();
+    for (const w of windows) {
+      const duration = Math.max(1, Math.ceil(w.windowMs / 1000));
+      let res = counted.get(duration);
+      if (!res) {
+        res = await this.limiterFor(w.windowMs).consume(tenantId);
+        counted.set(duration, res);
+      }
+      const info = {
+        limit: w.max,
+        max: w.max,
+        windowMs: w.windowMs,
+        remaining: Math.max(0, w.max - res.consumedPoints),
+        reset: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+        exceeded: res.consumedPoints > w.max,
+      };
+      if (!binding || (info.exceeded && !binding.exceeded) || (info.exceeded === binding.exceeded && info.remaining < binding.remaining)) binding = info;
+    }
+    const { limit, remaining, reset } = binding!;
+    if (binding!.exceeded) {
+      throw new AppError('RATE_LIMITED', `Rate limit of ${limit} requests per ${binding!.windowMs / 1000} s exceeded; retry in ${reset} s`, {
+        retryAfter: reset,
+        rateLimit: { limit, remaining: 0, reset },
       });
     }
+    return { limit, remaining, reset };
   }
 
-  private async rateOf(em: EntityManager, tenantId: string): Promise<TenantRate | null> {
+  private async rateOf(em: EntityManager, tenantId: string): Promise<TenantRate> {
     const cached = this.rates.get(tenantId);
-    if (cached && Date.now() - cached.at < CONFIG_TTL_MS) return cached.max > 0 ? cached : null;
+    if (cached && Date.now() - cached.at < CONFIG_TTL_MS) return cached;
     const [row] = await em.execute<{ rate_limit: { enabled?: boolean; default?: { max: number; windowMs?: number } } | null }[]>(
       `select document->'rateLimit' as rate_limit from tenant_configs where tenant_id = ? order by version desc limit 1`,
       [tenantId],
     );
     const own = row?.rate_limit?.enabled ? row.rate_limit.default : undefined;
-    let rate: TenantRate = { at: Date.now(), max: this.perMinute, windowMs: 60_000 };
-    if (own) {
-      const windowMs = own.windowMs ?? 60_000;
-      // Never above the plan's rate: the same rate over the tenant's window.
-      const ceiling = this.perMinute > 0 ? Math.floor((this.perMinute * windowMs) / 60_000) : Infinity;
-      rate = { at: Date.now(), max: Math.min(own.max, ceiling), windowMs };
-    }
+    const rate: TenantRate = { at: Date.now(), own: own ? { max: own.max, windowMs: own.windowMs ?? 60_000 } : undefined };
+    if (this.rates.size >= 100_000) this.rates.clear();
     this.rates.set(tenantId, rate);
-    return rate.max > 0 ? rate : null;
+    return rate;
   }
 
-  private limiterFor(rate: TenantRate): RateLimiterAbstract {
-    const duration = Math.max(1, Math.ceil(rate.windowMs / 1000));
-    const key = `${rate.max}:${duration}`;
-    let limiter = this.limiters.get(key);
+  private limiterFor(windowMs: number): RateLimiterAbstract {
+    const duration = Math.max(1, Math.ceil(windowMs / 1000));
+    let limiter = this.limiters.get(duration);
     if (!limiter) {
-      const options = { points: rate.max, duration, keyPrefix: `tenantry:rl:${key}` };
+      const options = { points: UNBOUNDED, duration, keyPrefix: `tenantry:rl:${duration}` };
       limiter = this.redis
         ? new RateLimiterRedis({
             ...options,
@@ -93,7 +117,7 @@ export class TenantRateLimiter {
             insuranceLimiter: new RateLimiterMemory(options),
           })
         : new RateLimiterMemory(options);
-      this.limiters.set(key, limiter);
+      this.limiters.set(duration, limiter);
     }
     return limiter;
   }
