@@ -36,6 +36,10 @@ const envSchema = z.object({
   TENANTRY_MASTER_KEY: masterKey.optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   TENANTRY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+  TENANTRY_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .default(false),
   // During a master-key rotation: the keys being replaced, comma-separated.
   TENANTRY_PREVIOUS_MASTER_KEYS: z
     .string()
@@ -71,6 +75,8 @@ export interface Config {
   redisUrl?: string;
   /** Each tenant's requests per minute when its configuration sets none; 0 turns limiting off. */
   rateLimitPerMinute: number;
+  /** Development and tests only: webhooks may target loopback and private addresses. */
+  webhookAllowPrivate: boolean;
   previousMasterKeys: Buffer[];
   logLevel: string;
 }
@@ -106,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey: e.TENANTRY_MASTER_KEY,
     redisUrl: e.REDIS_URL,
     rateLimitPerMinute: e.TENANTRY_RATE_LIMIT_PER_MINUTE,
+    webhookAllowPrivate: e.TENANTRY_WEBHOOK_ALLOW_PRIVATE,
     previousMasterKeys: e.TENANTRY_PREVIOUS_MASTER_KEYS ?? [],
     logLevel: e.LOG_LEVEL,
   };

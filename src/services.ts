@@ -58,7 +58,7 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
     tenants,
     tenantSettings: new TenantSettingService(audit),
     secrets: new SecretService(keyring, audit),
-    configs: new ConfigService(audit, (tenantId) => rateLimiter.invalidate(tenantId)),
+    configs: new ConfigService(audit, (tenantId) => rateLimiter.invalidate(tenantId), config.webhookAllowPrivate),
     rbac,
     limits: new LimitsService(audit, events),
     events,

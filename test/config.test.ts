@@ -59,6 +59,8 @@ describe('gateway configuration (reference 002)', () => {
       [{ rateLimit: { enabled: 'yes' } }, 'rateLimit.enabled'],
       [{ cache: { enabled: true, ttlSeconds: -1 } }, 'cache.ttlSeconds'],
       [{ webhooks: [{ url: 'ftp://x', events: ['a.b'] }] }, 'webhooks.0.url'],
+      [{ webhooks: [{ url: 'http://169.254.169.254/latest', events: ['a.b'] }] }, 'webhooks.0.url'],
+      [{ webhooks: [{ url: 'http://localhost:9000/hook', events: ['a.b'] }] }, 'webhooks.0.url'],
       [{ webhooks: [{ url: 'https://x.example', events: [] }] }, 'webhooks.0.events'],
       [{ credentials: { stripe: { type: 'bearer', secret: 'sk_live_raw_value' } } }, 'credentials.stripe.secret'],
       [{ credentials: { stripe: { type: 'bearer', secret: 'OK', value: 'raw' } } }, 'credentials.stripe.value'],

@@ -107,6 +107,8 @@ describe('POST /api/v1/tenants (register)', () => {
     ['numeric string setting', { name: 'x', settings: { max_users: '10' } }, 'settings.max_users'],
     ['unknown encryption_mode', { name: 'x', settings: { encryption_mode: 'rot13' } }, 'settings.encryption_mode'],
     ['relative webhook_url', { name: 'x', settings: { webhook_url: '/hook' } }, 'settings.webhook_url'],
+    ['loopback webhook_url', { name: 'x', settings: { webhook_url: 'http://0x7f000001:8080/hook' } }, 'settings.webhook_url'],
+    ['metadata webhook_url', { name: 'x', settings: { webhook_url: 'http://169.254.169.254/' } }, 'settings.webhook_url'],
     ['webhook_events not a list', { name: 'x', settings: { webhook_events: 'memory.ingested' } }, 'settings.webhook_events'],
     ['malformed event name', { name: 'x', settings: { webhook_events: ['Memory Ingested'] } }, 'settings.webhook_events.0'],
     ['unknown top-level field', { name: 'x', colour: 'blue' }, 'colour'],

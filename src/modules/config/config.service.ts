@@ -2,7 +2,8 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
-import { notFound } from '../../errors';
+import { badInput, notFound } from '../../errors';
+import { webhookUrlProblem } from '../webhooks/address-guard';
 import { parseInput } from '../../validation';
 import type { AuditService } from '../audit/audit.service';
 import { Tenant } from '../tenants/tenant.entity';
@@ -21,6 +22,7 @@ export class ConfigService {
   constructor(
     private readonly audit: AuditService,
     private readonly onSaved: (tenantId: string) => void = () => {},
+    private readonly webhookAllowPrivate = false,
   ) {}
 
   async current(ctx: ServiceContext): Promise<TenantConfig | null> {
@@ -39,6 +41,12 @@ export class ConfigService {
 
   async save(ctx: ServiceContext, input: unknown): Promise<TenantConfig> {
     const document = parseInput(configSchema, input);
+    // Webhook targets that can only point inside are refused when saved (and again at delivery).
+    const problems = (document.webhooks ?? []).flatMap((w, i) => {
+      const problem = webhookUrlProblem(w.url, this.webhookAllowPrivate);
+      return problem ? [{ field: `webhooks.${i}.url`, message: problem }] : [];
+    });
+    if (problems.length) throw badInput(problems);
     return this.append(ctx, document, null);
   }
 

@@ -7,6 +7,7 @@ import type { Config } from '../../config';
 import { requireTenant, type ServiceContext } from '../../context';
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../../errors';
 import { Limit } from '../../rate-limit';
+import { webhookUrlProblem } from '../webhooks/address-guard';
 import { afterCursor, decodeCursor, encodeCursor } from '../../pagination';
 import { parseInput } from '../../validation';
 import { ApiKey } from '../api-keys/api-key.entity';
@@ -151,6 +152,7 @@ export class TenantService {
       throw badInput([{ field: 'Authorization', message: 'the caller already belongs to a tenant; register without a tenant key' }]);
     }
     const data = parseInput(createSchema, input);
+    this.checkWebhookUrl(data.settings?.webhook_url);
     if (!operator) this.refuseOperatorFields(data, null);
     if (data.status === 'deleted') throw badInput([{ field: 'status', message: 'a new tenant cannot be deleted' }]);
     if (!operator) await this.registrations.consume(ctx.ip);
@@ -256,6 +258,7 @@ export class TenantService {
    */
   async updateById(ctx: ServiceContext, id: string, input: unknown): Promise<Tenant> {
     const data = parseInput(updateSchema, input);
+    this.checkWebhookUrl(data.settings?.webhook_url);
     try {
       return await ctx.em.transactional(async (em) => {
         const tenant = await this.getById(ctx, id, em, true);
@@ -425,6 +428,12 @@ export class TenantService {
     tenant.deletedAt = now;
     const keysRevoked = await em.nativeUpdate(ApiKey, { tenant: tenant.id, revokedAt: null }, { revokedAt: now });
     return { keysRevoked };
+  }
+
+  /** A webhook URL that can only point inside is refused when saved (and again at delivery). */
+  private checkWebhookUrl(url: string | null | undefined): void {
+    const problem = url ? webhookUrlProblem(url, this.config.webhookAllowPrivate) : null;
+    if (problem) throw badInput([{ field: 'settings.webhook_url', message: problem }]);
   }
 
   private refuseOperatorFields(
