@@ -12,6 +12,7 @@ import type { AuditService } from '../audit/audit.service';
 import { Tenant } from '../tenants/tenant.entity';
 import { ApiKey } from './api-key.entity';
 import type { LastUsedRecorder } from './last-used';
+import { lockTenant } from '../tenants/tenant-lock';
 
 export const MAX_SCOPES_PER_KEY = 64;
 /** Active keys a tenant may hold; a bound on what one leaked admin key can mint. */
@@ -190,7 +191,7 @@ export class ApiKeyService {
       throw badInput([{ field: 'expiresAt', message: `must not be later than the creating key's expiry (${creator.expiresAt.toISOString()})` }]);
     }
     return ctx.em.transactional(async (em) => {
-      const tenant = await this.lockTenant(em, tenantId);
+      const tenant = await lockTenant(em, tenantId);
       await this.assertUnderCap(em, tenant.id);
       const created = this.issue(em, tenant, { name: data.name, scopes, environment, expiresAt });
       this.audit.record(em, ctx, { action: 'api_key.created', targetType: 'api_key', targetId: created.apiKey.id, before: null, after: keySnapshot(created.apiKey) });
@@ -243,7 +244,7 @@ export class ApiKeyService {
     const { graceSeconds } = parseInput(rotateSchema, input);
     return ctx.em.transactional(async (em) => {
       const tenantId = requireTenant(ctx);
-      await this.lockTenant(em, tenantId);
+      await lockTenant(em, tenantId);
       const old = await this.findOwn(ctx, em, id);
       const now = new Date();
       if (old.revokedAt || (old.expiresAt && old.expiresAt <= now)) throw conflict('API key is revoked or expired');
@@ -337,12 +338,6 @@ export class ApiKeyService {
   }
 
   /** Locking the tenant row serialises key creation per tenant, so the cap holds exactly. */
-  private async lockTenant(em: EntityManager, tenantId: string): Promise<Tenant> {
-    const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!tenant) throw notFound('Tenant');
-    return tenant;
-  }
-
   /** Keys in a rotation's grace period do not count: rotation must work at the cap. */
   private async assertUnderCap(em: EntityManager, tenantId: string): Promise<void> {
     const active = await em.count(ApiKey, { tenant: tenantId, revokedAt: null, rotatedAt: null });

@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
@@ -9,6 +8,7 @@ import type { AuditService } from '../audit/audit.service';
 import { Tenant } from '../tenants/tenant.entity';
 import { configSchema, type TenantConfigDocument } from './config.schema';
 import { TenantConfig } from './tenant-config.entity';
+import { lockTenant } from '../tenants/tenant-lock';
 
 const historySchema = z.strictObject({
   first: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
@@ -63,8 +63,7 @@ export class ConfigService {
     const tenantId = requireTenant(ctx);
     return ctx.em.transactional(async (em) => {
       // The tenant row lock serialises saves, so versions are gapless and never collide.
-      const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!tenant) throw notFound('Tenant');
+      const tenant = await lockTenant(em, tenantId);
       const latest = await em.findOne(TenantConfig, { tenant: tenantId }, { orderBy: { version: 'desc' } });
       const saved = em.create(TenantConfig, {
         tenant,

@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
@@ -6,9 +5,9 @@ import { badInput, conflict, notFound } from '../../errors';
 import { parseInput } from '../../validation';
 import type { AuditService } from '../audit/audit.service';
 import type { EventService } from '../events/event.service';
-import { Tenant } from '../tenants/tenant.entity';
 import { definitionsSchema, effectiveLimit, PERIODS, windowOf, type LimitDefinition } from './limit-definition';
 import { TenantLimitSet } from './limits.entity';
+import { lockTenant } from '../tenants/tenant-lock';
 
 const slug = z.string({ error: 'must be a string' }).regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be lowercase letters, digits, _ . -, starting with a letter');
 const userId = z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9._:@|+-]{1,200}$/, 'must be 1-200 characters: letters, digits and . _ : @ | + -');
@@ -85,8 +84,7 @@ export class LimitsService {
     const definitions = parseInput(definitionsSchema, input);
     const tenantId = requireTenant(ctx);
     return ctx.em.transactional(async (em) => {
-      const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!tenant) throw notFound('Tenant');
+      const tenant = await lockTenant(em, tenantId);
       const existing = await em.findOne(TenantLimitSet, { tenant: tenantId });
       const before = existing?.definitions ?? [];
       if (existing) existing.definitions = definitions;

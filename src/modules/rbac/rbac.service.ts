@@ -1,4 +1,4 @@
-import { LockMode, ref } from '@mikro-orm/core';
+import { ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
@@ -7,6 +7,7 @@ import { parseInput } from '../../validation';
 import type { AuditService } from '../audit/audit.service';
 import { Tenant } from '../tenants/tenant.entity';
 import { RbacConfig, Role, RoleAssignment } from './rbac.entity';
+import { lockTenant } from '../tenants/tenant-lock';
 
 export const MAX_ROLES_PER_TENANT = 100;
 export const MAX_PERMISSIONS_PER_ROLE = 100;
@@ -296,8 +297,7 @@ export class RbacService {
     const tenantId = requireTenant(ctx);
     try {
       return await ctx.em.transactional(async (em) => {
-        const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        if (!tenant) throw notFound('Tenant');
+        const tenant = await lockTenant(em, tenantId);
         const result = await work(em, tenantId, tenant);
         await em.flush();
         return result;

@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -9,6 +8,7 @@ import type { AuditService } from '../audit/audit.service';
 import { Tenant } from '../tenants/tenant.entity';
 import { open, seal, type Keyring } from './envelope';
 import { Secret, TenantDataKey } from './secret.entity';
+import { lockTenant } from '../tenants/tenant-lock';
 
 export const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,127}$/;
 export const MAX_SECRET_BYTES = 64 * 1024;
@@ -54,8 +54,7 @@ export class SecretService {
     const { name, value } = parseInput(storeSchema, input);
     const tenantId = requireTenant(ctx);
     return ctx.em.transactional(async (em) => {
-      const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!tenant) throw notFound('Tenant');
+      const tenant = await lockTenant(em, tenantId);
       const dataKey = await this.dataKey(em, tenant);
       const ciphertext = seal(dataKey, Buffer.from(value, 'utf8'), secretAad(tenantId, name));
       let secret = await em.findOne(Secret, { tenant: tenantId, name });
@@ -101,8 +100,8 @@ export class SecretService {
     if (!SECRET_NAME.test(name)) throw notFound('Secret');
     return ctx.em.transactional(async (em) => {
       // The tenant row lock orders this against a concurrent store of the same name.
-      const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const secret = tenant && (await em.findOne(Secret, { tenant: tenantId, name }));
+      await lockTenant(em, tenantId);
+      const secret = await em.findOne(Secret, { tenant: tenantId, name });
       if (!secret) throw notFound('Secret');
       em.remove(secret);
       this.audit.record(em, ctx, { action: 'secret.deleted', targetType: 'secret', targetId: name, before: { value: true }, after: null });

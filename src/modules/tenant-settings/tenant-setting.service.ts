@@ -1,11 +1,10 @@
-import { LockMode } from '@mikro-orm/core';
 import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
 import { conflict, notFound } from '../../errors';
 import { parseInput } from '../../validation';
 import type { AuditService } from '../audit/audit.service';
-import { Tenant } from '../tenants/tenant.entity';
 import { TenantSetting } from './tenant-setting.entity';
+import { lockTenant } from '../tenants/tenant-lock';
 
 export const MAX_SETTINGS_PER_TENANT = 500;
 export const MAX_SETTING_VALUE_LENGTH = 4096;
@@ -39,8 +38,7 @@ export class TenantSettingService {
     const tenantId = requireTenant(ctx);
     return ctx.em.transactional(async (em) => {
       // The tenant row lock serialises writers, so the cap and the upsert are exact.
-      const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!tenant) throw notFound('Tenant');
+      const tenant = await lockTenant(em, tenantId);
       let setting = await em.findOne(TenantSetting, { tenant: tenantId, name });
       const before = setting ? { value: setting.value } : null;
       if (setting) {
@@ -62,8 +60,8 @@ export class TenantSettingService {
     const tenantId = requireTenant(ctx);
     return ctx.em.transactional(async (em) => {
       // The tenant row lock orders this against a concurrent set of the same name.
-      const tenant = await em.findOne(Tenant, { id: tenantId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const setting = tenant && (await em.findOne(TenantSetting, { tenant: tenantId, name: String(name) }));
+      await lockTenant(em, tenantId);
+      const setting = await em.findOne(TenantSetting, { tenant: tenantId, name: String(name) });
       if (!setting) throw notFound('Setting');
       em.remove(setting);
       this.audit.record(em, ctx, { action: 'tenant_setting.deleted', targetType: 'tenant_setting', targetId: setting.name, before: { value: setting.value }, after: null });
