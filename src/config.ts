@@ -40,6 +40,12 @@ const envSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .transform((v) => v === 'true' || v === '1')
     .default(false),
+  // Instances that should not deliver webhooks (e.g. a read replica's API tier) set this to false.
+  TENANTRY_WEBHOOK_WORKER: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .default(true),
+  TENANTRY_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   // During a master-key rotation: the keys being replaced, comma-separated.
   TENANTRY_PREVIOUS_MASTER_KEYS: z
     .string()
@@ -77,6 +83,10 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Development and tests only: webhooks may target loopback and private addresses. */
   webhookAllowPrivate: boolean;
+  /** Whether this instance runs the webhook delivery worker. */
+  webhookWorker: boolean;
+  /** How long a receiver has to answer one delivery attempt. */
+  webhookTimeoutSeconds: number;
   previousMasterKeys: Buffer[];
   logLevel: string;
 }
@@ -113,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     rateLimitPerMinute: e.TENANTRY_RATE_LIMIT_PER_MINUTE,
     webhookAllowPrivate: e.TENANTRY_WEBHOOK_ALLOW_PRIVATE,
+    webhookWorker: e.TENANTRY_WEBHOOK_WORKER,
+    webhookTimeoutSeconds: e.TENANTRY_WEBHOOK_TIMEOUT_SECONDS,
     previousMasterKeys: e.TENANTRY_PREVIOUS_MASTER_KEYS ?? [],
     logLevel: e.LOG_LEVEL,
   };

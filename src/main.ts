@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   app = await buildApp(services);
   services.lastUsed.start();
   services.apiCalls.start();
+  // Every instance delivers: they share the work through row locks (see DeliveryWorker).
+  if (config.webhookWorker) services.deliveries.start();
   const purge = new PurgeJob(
     orm,
     services.tenants,

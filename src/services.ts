@@ -15,6 +15,9 @@ import { Keyring, masterKeyFromFile } from './modules/secrets/envelope';
 import { SecretService } from './modules/secrets/secret.service';
 import { TenantSettingService } from './modules/tenant-settings/tenant-setting.service';
 import { TenantService } from './modules/tenants/tenant.service';
+import { DeliveryWorker } from './modules/webhooks/delivery-worker';
+import { WebhookSender } from './modules/webhooks/sender';
+import { WebhookService } from './modules/webhooks/webhook.service';
 
 /** The service singletons; each takes a ServiceContext per call and holds no request state. */
 export interface Services {
@@ -33,6 +36,9 @@ export interface Services {
   usage: UsageService;
   apiCalls: ApiCallMeter;
   rateLimiter: TenantRateLimiter;
+  webhooks: WebhookService;
+  /** Sends webhooks; started by the server process (main.ts), not by buildApp. */
+  deliveries: DeliveryWorker;
   /** Flushes batched writes and closes connections other than the database's. */
   close(): Promise<void>;
 }
@@ -47,8 +53,12 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
   redis?.on('error', onError);
   const rateLimiter = new TenantRateLimiter(config.rateLimitPerMinute, redis);
   const apiCalls = new ApiCallMeter(orm, onError);
-  const tenants = new TenantService(config, apiKeys, audit, rbac);
   const keyring = new Keyring(config.masterKey ?? masterKeyFromFile(config.dataDir), config.previousMasterKeys);
+  const secrets = new SecretService(keyring, audit);
+  const webhooks = new WebhookService(secrets, audit, config.webhookAllowPrivate);
+  const tenants = new TenantService(config, apiKeys, audit, rbac, webhooks);
+  const sender = new WebhookSender(config.webhookAllowPrivate, config.webhookTimeoutSeconds * 1000);
+  const deliveries = new DeliveryWorker(orm, secrets, audit, sender, onError, { timeoutSeconds: config.webhookTimeoutSeconds });
   return {
     orm,
     config,
@@ -57,7 +67,7 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
     apiKeys,
     tenants,
     tenantSettings: new TenantSettingService(audit),
-    secrets: new SecretService(keyring, audit),
+    secrets,
     configs: new ConfigService(audit, (tenantId) => rateLimiter.invalidate(tenantId), config.webhookAllowPrivate),
     rbac,
     limits: new LimitsService(audit, events),
@@ -65,7 +75,11 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
     usage: new UsageService(),
     apiCalls,
     rateLimiter,
+    webhooks,
+    deliveries,
     async close() {
+      await deliveries.stop();
+      sender.close();
       await apiCalls.stop();
       await lastUsed.stop();
       await redis?.quit().catch(() => redis.disconnect());

@@ -75,6 +75,18 @@ export const OPERATIONS = {
   listEvents: scopes('events:read'),
   publishEvent: scopes('events:write'),
 
+  // Webhook endpoints and their delivery log. Reading a signing secret is a write-level right:
+  // whoever holds it can forge deliveries.
+  listWebhooks: scopes('webhooks:read'),
+  getWebhook: scopes('webhooks:read'),
+  listWebhookDeliveries: scopes('webhooks:read'),
+  createWebhook: scopes('webhooks:write'),
+  updateWebhook: scopes('webhooks:write'),
+  deleteWebhook: scopes('webhooks:write'),
+  rotateWebhookSecret: scopes('webhooks:write'),
+  getWebhookSecret: scopes('webhooks:write'),
+  redeliverWebhook: scopes('webhooks:write'),
+
   // Operator keys.
   listOperatorKeys: scopes('platform:admin'),
   createOperatorKey: scopes('platform:admin'),

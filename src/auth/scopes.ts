@@ -26,6 +26,8 @@ export const SCOPE_CATALOG = {
   'usage:write': 'Check, track and consume usage against limits (data-plane services)',
   'events:read': "Read the tenant's events",
   'events:write': 'Publish data-plane events (memory.ingested, ...) for delivery',
+  'webhooks:read': "Read the tenant's webhook endpoints and their delivery log",
+  'webhooks:write': 'Manage webhook endpoints, read and rotate their signing secrets, redeliver',
   'platform:admin': 'Operate Tenantry itself: every tenant, operator keys',
 } as const;
 

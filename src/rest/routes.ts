@@ -6,7 +6,8 @@ import { limitRoutes } from '../modules/limits/limits.routes';
 import { rbacRoutes } from '../modules/rbac/rbac.routes';
 import { tenantSettingRoutes } from '../modules/tenant-settings/tenant-setting.routes';
 import { tenantRoutes } from '../modules/tenants/tenant.routes';
+import { webhookRoutes } from '../modules/webhooks/webhook.routes';
 import type { RestRoute } from './route-table';
 
 /** The whole REST compatibility layer; README's route table is this list. */
-export const REST_ROUTES: RestRoute[] = [...tenantRoutes, ...apiKeyRoutes, ...tenantSettingRoutes, ...gatewayRoutes, ...rbacRoutes, ...limitRoutes, ...eventRoutes, ...auditRoutes];
+export const REST_ROUTES: RestRoute[] = [...tenantRoutes, ...apiKeyRoutes, ...tenantSettingRoutes, ...gatewayRoutes, ...rbacRoutes, ...limitRoutes, ...eventRoutes, ...webhookRoutes, ...auditRoutes];

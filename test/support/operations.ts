@@ -279,3 +279,55 @@ export const Events = graphql(`
 export const PublishEvent = graphql(`
   mutation PublishEvent($type: String!, $data: JSONObject) { publishEvent(type: $type, data: $data) { id type tenant_id occurred_at data } }
 `);
+
+export const Webhooks = graphql(`
+  query Webhooks { webhooks { id url description events source enabled status disabledReason failingSince previousSecretExpiresAt createdAt updatedAt } }
+`);
+
+export const Webhook = graphql(`
+  query Webhook($id: String!) { webhook(id: $id) { id url events source enabled status } }
+`);
+
+export const WebhookSecret = graphql(`
+  query WebhookSecret($id: String!) { webhookSecret(id: $id) }
+`);
+
+export const WebhookDeliveries = graphql(`
+  query WebhookDeliveries($webhookId: String!, $first: Int, $after: String, $status: String) {
+    webhookDeliveries(webhookId: $webhookId, first: $first, after: $after, status: $status) {
+      deliveries {
+        id eventId eventType status attempts nextAttemptAt lastAttemptAt lastStatusCode lastLatencyMs lastError createdAt
+        log { attempt startedAt success statusCode latencyMs error responseBody }
+      }
+      nextCursor
+    }
+  }
+`);
+
+export const CreateWebhook = graphql(`
+  mutation CreateWebhook($input: CreateWebhookInput!) {
+    createWebhook(input: $input) { secret webhook { id url description events source enabled status } }
+  }
+`);
+
+export const UpdateWebhook = graphql(`
+  mutation UpdateWebhook($id: String!, $input: UpdateWebhookInput!) {
+    updateWebhook(id: $id, input: $input) { id url description events enabled status disabledReason }
+  }
+`);
+
+export const DeleteWebhook = graphql(`
+  mutation DeleteWebhook($id: String!) { deleteWebhook(id: $id) { id } }
+`);
+
+export const RotateWebhookSecret = graphql(`
+  mutation RotateWebhookSecret($id: String!, $graceSeconds: Int) {
+    rotateWebhookSecret(id: $id, graceSeconds: $graceSeconds) { secret webhook { id previousSecretExpiresAt } }
+  }
+`);
+
+export const RedeliverWebhook = graphql(`
+  mutation RedeliverWebhook($webhookId: String!, $deliveryId: String!) {
+    redeliverWebhook(webhookId: $webhookId, deliveryId: $deliveryId) { id eventId status }
+  }
+`);

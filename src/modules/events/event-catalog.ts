@@ -46,6 +46,7 @@ export const EVENT_FOR_ACTION: Record<string, ControlPlaneEvent> = {
   'role.deleted': 'role.deleted',
   'role_assignment.set': 'role.assigned',
   'rbac.updated': 'rbac.updated',
+  'webhook.auto_disabled': 'webhook.disabled',
 };
 
 /** Data-plane event names: `resource.action`, lowercase. */

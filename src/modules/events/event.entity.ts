@@ -9,8 +9,12 @@ import { Tenant } from '../tenants/tenant.entity';
  */
 @Entity({ tableName: 'events' })
 @Index({ name: 'events_tenant_id_occurred_at_index', properties: ['tenant', 'occurredAt'] })
+@Index({
+  name: 'events_undispatched_index',
+  expression: 'create index "events_undispatched_index" on "events" ("occurred_at") where "dispatched_at" is null',
+})
 export class OutboxEvent {
-  [OptionalProps]?: 'occurredAt';
+  [OptionalProps]?: 'occurredAt' | 'dispatchedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -26,6 +30,14 @@ export class OutboxEvent {
 
   @Property({ type: 'datetime', length: 3, defaultRaw: 'now()' })
   occurredAt: Date = new Date();
+
+  /**
+   * When the webhook dispatcher turned the event into deliveries. Claimed by state (null, FOR
+   * UPDATE SKIP LOCKED), not by a time cursor: a transaction committing late, with an earlier
+   * `occurred_at`, is still picked up.
+   */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  dispatchedAt: Date | null = null;
 }
 
 /** Which threshold of which limit window has already raised its event (once per window). */

@@ -55,7 +55,7 @@ export class SecretService {
     const tenantId = requireTenant(ctx);
     return ctx.em.transactional(async (em) => {
       const tenant = await lockTenant(em, tenantId);
-      const dataKey = await this.dataKey(em, tenant);
+      const dataKey = await this.dataKey(em, tenantId);
       const ciphertext = seal(dataKey, Buffer.from(value, 'utf8'), secretAad(tenantId, name));
       let secret = await em.findOne(Secret, { tenant: tenantId, name });
       const existed = !!secret;
@@ -86,9 +86,7 @@ export class SecretService {
     return ctx.em.transactional(async (em) => {
       const secret = await em.findOne(Secret, { tenant: { id: tenantId, deletedAt: null }, name });
       if (!secret) throw notFound('Secret');
-      const record = await em.findOneOrFail(TenantDataKey, { tenant: tenantId });
-      const dataKey = open(this.keyring.get(record.masterKeyId), record.wrappedKey, dataKeyAad(tenantId));
-      const value = open(dataKey, secret.ciphertext, secretAad(tenantId, name)).toString('utf8');
+      const value = await this.openFor(em, tenantId, secret.ciphertext, secretAad(tenantId, name));
       this.audit.record(em, ctx, { action: 'secret.read', targetType: 'secret', targetId: name });
       await em.flush();
       return value;
@@ -110,14 +108,28 @@ export class SecretService {
     });
   }
 
+  /**
+   * Seals another module's secret material (webhook signing secrets) under the tenant's data
+   * key, so a master-key rotation covers it too. `aad` binds it to its owner and purpose.
+   */
+  async sealFor(em: EntityManager, tenantId: string, plaintext: string, aad: string): Promise<Buffer> {
+    return seal(await this.dataKey(em, tenantId), Buffer.from(plaintext, 'utf8'), aad);
+  }
+
+  async openFor(em: EntityManager, tenantId: string, blob: Buffer, aad: string): Promise<string> {
+    const record = await em.findOneOrFail(TenantDataKey, { tenant: tenantId });
+    const dataKey = open(this.keyring.get(record.masterKeyId), record.wrappedKey, dataKeyAad(tenantId));
+    return open(dataKey, blob, aad).toString('utf8');
+  }
+
   /** The tenant's data key, created (and sealed by the current master key) on first use. */
-  private async dataKey(em: EntityManager, tenant: Tenant): Promise<Buffer> {
-    const record = await em.findOne(TenantDataKey, { tenant: tenant.id });
-    if (record) return open(this.keyring.get(record.masterKeyId), record.wrappedKey, dataKeyAad(tenant.id));
+  private async dataKey(em: EntityManager, tenantId: string): Promise<Buffer> {
+    const record = await em.findOne(TenantDataKey, { tenant: tenantId });
+    if (record) return open(this.keyring.get(record.masterKeyId), record.wrappedKey, dataKeyAad(tenantId));
     const key = randomBytes(32);
     em.create(TenantDataKey, {
-      tenant,
-      wrappedKey: seal(this.keyring.current, key, dataKeyAad(tenant.id)),
+      tenant: em.getReference(Tenant, tenantId),
+      wrappedKey: seal(this.keyring.current, key, dataKeyAad(tenantId)),
       masterKeyId: this.keyring.currentId,
     });
     return key;

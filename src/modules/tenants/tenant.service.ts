@@ -8,6 +8,7 @@ import { requireTenant, type ServiceContext } from '../../context';
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../../errors';
 import { Limit } from '../../rate-limit';
 import { webhookUrlProblem } from '../webhooks/address-guard';
+import type { WebhookService } from '../webhooks/webhook.service';
 import { afterCursor, decodeCursor, encodeCursor } from '../../pagination';
 import { parseInput } from '../../validation';
 import { ApiKey } from '../api-keys/api-key.entity';
@@ -135,6 +136,7 @@ export class TenantService {
     private readonly apiKeys: ApiKeyService,
     private readonly audit: AuditService,
     private readonly rbac: RbacService,
+    private readonly webhooks: WebhookService,
   ) {
     this.registrations = new Limit(config.registrationsPerHour, 3600, 'registrations');
   }
@@ -172,6 +174,7 @@ export class TenantService {
           ...(data.status !== undefined && { status: data.status }),
         });
         this.rbac.seed(em, tenant);
+        await this.webhooks.syncSettings(em, tenant);
         const created = this.apiKeys.issue(em, tenant, {
           name: 'Default admin key',
           scopes: [TENANT_ADMIN],
@@ -277,7 +280,10 @@ export class TenantService {
         if (data.business !== undefined) tenant.business = data.business;
         if (data.logo !== undefined) tenant.logo = data.logo;
         if (data.retrieverEngines !== undefined) tenant.retrieverEngines = data.retrieverEngines;
-        if (data.settings !== undefined) tenant.settings = mergeSettings(tenant.settings, data.settings);
+        if (data.settings !== undefined) {
+          tenant.settings = mergeSettings(tenant.settings, data.settings);
+          await this.webhooks.syncSettings(em, tenant);
+        }
         if (data.plan !== undefined) tenant.plan = data.plan;
         if (data.storageQuota !== undefined) tenant.storageQuota = data.storageQuota;
         let action = 'tenant.updated';
@@ -427,6 +433,7 @@ export class TenantService {
     const now = new Date();
     tenant.deletedAt = now;
     const keysRevoked = await em.nativeUpdate(ApiKey, { tenant: tenant.id, revokedAt: null }, { revokedAt: now });
+    await this.webhooks.disableAll(em, tenant.id, 'tenant deleted');
     return { keysRevoked };
   }
 

@@ -67,6 +67,15 @@ type Documents = {
     "\n  query EventCatalog { eventCatalog { type description } }\n": typeof types.EventCatalogDocument,
     "\n  query Events($first: Int! = 50, $type: String) { events(first: $first, type: $type) { events { id type tenant_id occurred_at data } nextCursor } }\n": typeof types.EventsDocument,
     "\n  mutation PublishEvent($type: String!, $data: JSONObject) { publishEvent(type: $type, data: $data) { id type tenant_id occurred_at data } }\n": typeof types.PublishEventDocument,
+    "\n  query Webhooks { webhooks { id url description events source enabled status disabledReason failingSince previousSecretExpiresAt createdAt updatedAt } }\n": typeof types.WebhooksDocument,
+    "\n  query Webhook($id: String!) { webhook(id: $id) { id url events source enabled status } }\n": typeof types.WebhookDocument,
+    "\n  query WebhookSecret($id: String!) { webhookSecret(id: $id) }\n": typeof types.WebhookSecretDocument,
+    "\n  query WebhookDeliveries($webhookId: String!, $first: Int, $after: String, $status: String) {\n    webhookDeliveries(webhookId: $webhookId, first: $first, after: $after, status: $status) {\n      deliveries {\n        id eventId eventType status attempts nextAttemptAt lastAttemptAt lastStatusCode lastLatencyMs lastError createdAt\n        log { attempt startedAt success statusCode latencyMs error responseBody }\n      }\n      nextCursor\n    }\n  }\n": typeof types.WebhookDeliveriesDocument,
+    "\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) { secret webhook { id url description events source enabled status } }\n  }\n": typeof types.CreateWebhookDocument,
+    "\n  mutation UpdateWebhook($id: String!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) { id url description events enabled status disabledReason }\n  }\n": typeof types.UpdateWebhookDocument,
+    "\n  mutation DeleteWebhook($id: String!) { deleteWebhook(id: $id) { id } }\n": typeof types.DeleteWebhookDocument,
+    "\n  mutation RotateWebhookSecret($id: String!, $graceSeconds: Int) {\n    rotateWebhookSecret(id: $id, graceSeconds: $graceSeconds) { secret webhook { id previousSecretExpiresAt } }\n  }\n": typeof types.RotateWebhookSecretDocument,
+    "\n  mutation RedeliverWebhook($webhookId: String!, $deliveryId: String!) {\n    redeliverWebhook(webhookId: $webhookId, deliveryId: $deliveryId) { id eventId status }\n  }\n": typeof types.RedeliverWebhookDocument,
 };
 const documents: Documents = {
     "\n  mutation RegisterTenant($input: RegisterTenantInput!) {\n    registerTenant(input: $input) {\n      key\n      apiKey { id prefix scopes environment }\n      tenant {\n        id name email status plan storageQuota storageUsed\n        settings { retention_days batch_size max_conversations_per_user max_users encryption_mode webhook_url webhook_events }\n      }\n    }\n  }\n": types.RegisterTenantDocument,
@@ -122,6 +131,15 @@ const documents: Documents = {
     "\n  query EventCatalog { eventCatalog { type description } }\n": types.EventCatalogDocument,
     "\n  query Events($first: Int! = 50, $type: String) { events(first: $first, type: $type) { events { id type tenant_id occurred_at data } nextCursor } }\n": types.EventsDocument,
     "\n  mutation PublishEvent($type: String!, $data: JSONObject) { publishEvent(type: $type, data: $data) { id type tenant_id occurred_at data } }\n": types.PublishEventDocument,
+    "\n  query Webhooks { webhooks { id url description events source enabled status disabledReason failingSince previousSecretExpiresAt createdAt updatedAt } }\n": types.WebhooksDocument,
+    "\n  query Webhook($id: String!) { webhook(id: $id) { id url events source enabled status } }\n": types.WebhookDocument,
+    "\n  query WebhookSecret($id: String!) { webhookSecret(id: $id) }\n": types.WebhookSecretDocument,
+    "\n  query WebhookDeliveries($webhookId: String!, $first: Int, $after: String, $status: String) {\n    webhookDeliveries(webhookId: $webhookId, first: $first, after: $after, status: $status) {\n      deliveries {\n        id eventId eventType status attempts nextAttemptAt lastAttemptAt lastStatusCode lastLatencyMs lastError createdAt\n        log { attempt startedAt success statusCode latencyMs error responseBody }\n      }\n      nextCursor\n    }\n  }\n": types.WebhookDeliveriesDocument,
+    "\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) { secret webhook { id url description events source enabled status } }\n  }\n": types.CreateWebhookDocument,
+    "\n  mutation UpdateWebhook($id: String!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) { id url description events enabled status disabledReason }\n  }\n": types.UpdateWebhookDocument,
+    "\n  mutation DeleteWebhook($id: String!) { deleteWebhook(id: $id) { id } }\n": types.DeleteWebhookDocument,
+    "\n  mutation RotateWebhookSecret($id: String!, $graceSeconds: Int) {\n    rotateWebhookSecret(id: $id, graceSeconds: $graceSeconds) { secret webhook { id previousSecretExpiresAt } }\n  }\n": types.RotateWebhookSecretDocument,
+    "\n  mutation RedeliverWebhook($webhookId: String!, $deliveryId: String!) {\n    redeliverWebhook(webhookId: $webhookId, deliveryId: $deliveryId) { id eventId status }\n  }\n": types.RedeliverWebhookDocument,
 };
 
 /**
@@ -350,6 +368,42 @@ export function graphql(source: "\n  query Events($first: Int! = 50, $type: Stri
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation PublishEvent($type: String!, $data: JSONObject) { publishEvent(type: $type, data: $data) { id type tenant_id occurred_at data } }\n"): (typeof documents)["\n  mutation PublishEvent($type: String!, $data: JSONObject) { publishEvent(type: $type, data: $data) { id type tenant_id occurred_at data } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Webhooks { webhooks { id url description events source enabled status disabledReason failingSince previousSecretExpiresAt createdAt updatedAt } }\n"): (typeof documents)["\n  query Webhooks { webhooks { id url description events source enabled status disabledReason failingSince previousSecretExpiresAt createdAt updatedAt } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Webhook($id: String!) { webhook(id: $id) { id url events source enabled status } }\n"): (typeof documents)["\n  query Webhook($id: String!) { webhook(id: $id) { id url events source enabled status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookSecret($id: String!) { webhookSecret(id: $id) }\n"): (typeof documents)["\n  query WebhookSecret($id: String!) { webhookSecret(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookDeliveries($webhookId: String!, $first: Int, $after: String, $status: String) {\n    webhookDeliveries(webhookId: $webhookId, first: $first, after: $after, status: $status) {\n      deliveries {\n        id eventId eventType status attempts nextAttemptAt lastAttemptAt lastStatusCode lastLatencyMs lastError createdAt\n        log { attempt startedAt success statusCode latencyMs error responseBody }\n      }\n      nextCursor\n    }\n  }\n"): (typeof documents)["\n  query WebhookDeliveries($webhookId: String!, $first: Int, $after: String, $status: String) {\n    webhookDeliveries(webhookId: $webhookId, first: $first, after: $after, status: $status) {\n      deliveries {\n        id eventId eventType status attempts nextAttemptAt lastAttemptAt lastStatusCode lastLatencyMs lastError createdAt\n        log { attempt startedAt success statusCode latencyMs error responseBody }\n      }\n      nextCursor\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) { secret webhook { id url description events source enabled status } }\n  }\n"): (typeof documents)["\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) { secret webhook { id url description events source enabled status } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateWebhook($id: String!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) { id url description events enabled status disabledReason }\n  }\n"): (typeof documents)["\n  mutation UpdateWebhook($id: String!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) { id url description events enabled status disabledReason }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteWebhook($id: String!) { deleteWebhook(id: $id) { id } }\n"): (typeof documents)["\n  mutation DeleteWebhook($id: String!) { deleteWebhook(id: $id) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateWebhookSecret($id: String!, $graceSeconds: Int) {\n    rotateWebhookSecret(id: $id, graceSeconds: $graceSeconds) { secret webhook { id previousSecretExpiresAt } }\n  }\n"): (typeof documents)["\n  mutation RotateWebhookSecret($id: String!, $graceSeconds: Int) {\n    rotateWebhookSecret(id: $id, graceSeconds: $graceSeconds) { secret webhook { id previousSecretExpiresAt } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RedeliverWebhook($webhookId: String!, $deliveryId: String!) {\n    redeliverWebhook(webhookId: $webhookId, deliveryId: $deliveryId) { id eventId status }\n  }\n"): (typeof documents)["\n  mutation RedeliverWebhook($webhookId: String!, $deliveryId: String!) {\n    redeliverWebhook(webhookId: $webhookId, deliveryId: $deliveryId) { id eventId status }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

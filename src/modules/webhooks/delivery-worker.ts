@@ -1,0 +1,264 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { AuditService } from '../audit/audit.service';
+import type { SecretService } from '../secrets/secret.service';
+import type { SendResult, WebhookSender } from './sender';
+import { signatureHeader } from './signature';
+import { matchesFilter, secretAad } from './webhook.service';
+
+/**
+ * Delays before each retry. Jitter only ever lengthens a delay, so the schedule always spans
+ * more than DISABLE_AFTER_SECONDS: a delivery that fails every attempt disables its endpoint.
+ * 11 attempts over about 26 hours.
+ */
+export const RETRY_DELAYS_SECONDS = [5, 30, 120, 600, 1800, 3600, 7200, 14400, 28800, 36000];
+export const DISABLE_AFTER_SECONDS = 24 * 3600;
+
+export interface WorkerOptions {
+  retryDelaysSeconds?: number[];
+  /** Each delay is stretched by a random 0..jitter fraction, so failed receivers are not hit in waves. */
+  jitter?: number;
+  disableAfterSeconds?: number;
+  /** Deliveries sent at once per round. */
+  batch?: number;
+  pollIntervalMs?: number;
+  /** How long a claimed delivery is reserved for its sender; longer than any send can take. */
+  leaseSeconds?: number;
+}
+
+interface Claimed {
+  id: string;
+  tenant_id: string;
+  endpoint_id: string;
+  attempts: number;
+  url: string;
+  secrets: string[];
+  body: string;
+  event_id: string;
+}
+
+/**
+ * Turns outbox events into deliveries and sends them. Runs in every server process; instances
+ * share the work through row locks (FOR UPDATE SKIP LOCKED), never through a leader. At least
+ * once: an instance that dies mid-send leaves a lease that expires, and the delivery is sent
+ * again with the same webhook-id, which receivers use to deduplicate.
+ */
+export class DeliveryWorker {
+  private timer?: NodeJS.Timeout;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = true;
+  private readonly delays: number[];
+  private readonly jitter: number;
+  private readonly disableAfter: number;
+  private readonly batch: number;
+  private readonly pollMs: number;
+  private readonly lease: number;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly secrets: SecretService,
+    private readonly audit: AuditService,
+    private readonly sender: WebhookSender,
+    private readonly onError: (err: unknown) => void,
+    options: WorkerOptions & { timeoutSeconds: number },
+  ) {
+    this.delays = options.retryDelaysSeconds ?? RETRY_DELAYS_SECONDS;
+    this.jitter = options.jitter ?? 0.2;
+    this.disableAfter = options.disableAfterSeconds ?? DISABLE_AFTER_SECONDS;
+    this.batch = options.batch ?? 20;
+    this.pollMs = options.pollIntervalMs ?? 1000;
+    this.lease = options.leaseSeconds ?? options.timeoutSeconds + 30;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const loop = () => {
+      this.running = this.runOnce()
+        .then(({ delivered }) => delivered >= this.batch)
+        .catch((err) => {
+          this.onError(err);
+          return false;
+        })
+        .then((busy) => {
+          // A full round means more is waiting: go again at once instead of after the interval.
+          if (!this.stopped) this.timer = setTimeout(loop, busy ? 0 : this.pollMs);
+        });
+    };
+    loop();
+  }
+
+  /** Waits for the round in flight: a send is finished and recorded, not cut off. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  async runOnce(): Promise<{ dispatched: number; delivered: number }> {
+    const dispatched = await this.dispatch();
+    const delivered = await this.deliverDue();
+    return { dispatched, delivered };
+  }
+
+  /** Fans undispatched events out into deliveries for the endpoints whose filter they match. */
+  async dispatch(limit = 500): Promise<number> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const events = await em.execute<{ id: string; tenant_id: string; type: string; occurred_at: Date | string }[]>(
+        `select id, tenant_id, type, occurred_at from events where dispatched_at is null
+          order by occurred_at limit ? for update skip locked`,
+        [limit],
+      );
+      if (!events.length) return 0;
+      const tenants = [...new Set(events.map((e) => e.tenant_id))];
+      const endpoints = await em.execute<{ id: string; tenant_id: string; event_types: string[]; created_at: Date | string }[]>(
+        `select id, tenant_id, event_types, created_at from webhook_endpoints where status = 'active' and tenant_id = any(?::uuid[])`,
+        [pgArray(tenants)],
+      );
+      const rows: string[][] = [];
+      for (const e of events) {
+        for (const w of endpoints) {
+          // An endpoint receives what happens after it exists, not the tenant's backlog.
+          if (w.tenant_id === e.tenant_id && new Date(w.created_at) <= new Date(e.occurred_at) && matchesFilter(w.event_types, e.type)) {
+            rows.push([w.tenant_id, w.id, e.id, e.type]);
+          }
+        }
+      }
+      if (rows.length) {
+        await em.execute(
+          `insert into webhook_deliveries (id, tenant_id, endpoint_id, event_id, event_type)
+           select gen_random_uuid(), t, w, e, ty from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[]) as x(t, w, e, ty)
+           on conflict (endpoint_id, event_id) do nothing`,
+          [0, 1, 2, 3].map((i) => pgArray(rows.map((r) => r[i]))),
+        );
+      }
+      await em.execute('update events set dispatched_at = now() where id = any(?::uuid[])', [pgArray(events.map((e) => e.id))]);
+      return events.length;
+    });
+  }
+
+  /** Claims due deliveries, sends them, records each outcome. Returns how many were sent. */
+  async deliverDue(): Promise<number> {
+    const claimed = await this.claim();
+    await Promise.all(
+      claimed.map(async (c) => {
+        const timestamp = Math.floor(Date.now() / 1000);
+        const headers = {
+          'webhook-id': c.event_id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signatureHeader(c.secrets, c.event_id, timestamp, c.body),
+        };
+        const result = await this.sender.send(c.url, headers, c.body);
+        await this.record(c, result).catch(this.onError);
+      }),
+    );
+    return claimed.length;
+  }
+
+  /**
+   * In one short transaction: lock due rows (skipping those another worker holds), lease them
+   * by moving `next_attempt_at` past any possible send, and read what to send. The send happens
+   * after commit, so no transaction stays open across the network.
+   */
+  private async claim(): Promise<Claimed[]> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const rows = await em.execute<{ id: string; tenant_id: string; endpoint_id: string; event_id: string; attempts: number }[]>(
+        `with due as (
+           select d.id from webhook_deliveries d
+             join webhook_endpoints w on w.id = d.endpoint_id and w.status = 'active'
+            where d.status = 'pending' and d.next_attempt_at <= now()
+            order by d.next_attempt_at limit ? for update of d skip locked)
+         update webhook_deliveries d set attempts = d.attempts + 1, last_attempt_at = now(),
+                next_attempt_at = now() + make_interval(secs => ?), updated_at = now()
+           from due where d.id = due.id
+         returning d.id, d.tenant_id, d.endpoint_id, d.event_id, d.attempts`,
+        [this.batch, this.lease],
+      );
+      if (!rows.length) return [];
+      const endpoints = await em.execute<{ id: string; url: string; secret: Buffer; previous_secret: Buffer | null; previous_secret_expires_at: Date | string | null }[]>(
+        'select id, url, secret, previous_secret, previous_secret_expires_at from webhook_endpoints where id = any(?::uuid[])',
+        [pgArray([...new Set(rows.map((r) => r.endpoint_id))])],
+      );
+      const events = await em.execute<{ id: string; tenant_id: string; type: string; occurred_at: Date | string; data: Record<string, unknown> }[]>(
+        'select id, tenant_id, type, occurred_at, data from events where id = any(?::uuid[])',
+        [pgArray([...new Set(rows.map((r) => r.event_id))])],
+      );
+      const out: Claimed[] = [];
+      for (const row of rows) {
+        const w = endpoints.find((x) => x.id === row.endpoint_id)!;
+        const e = events.find((x) => x.id === row.event_id)!;
+        const secrets = [await this.secrets.openFor(em, row.tenant_id, w.secret, secretAad(row.tenant_id, w.id))];
+        // Raw rows carry timestamps as the driver parses them: compare as dates, whatever the type.
+        if (w.previous_secret && w.previous_secret_expires_at && new Date(w.previous_secret_expires_at) > new Date()) {
+          secrets.push(await this.secrets.openFor(em, row.tenant_id, w.previous_secret, secretAad(row.tenant_id, w.id)));
+        }
+        const payload = { type: e.type, id: e.id, tenant_id: e.tenant_id, occurred_at: new Date(e.occurred_at).toISOString(), data: e.data };
+        out.push({ ...row, url: w.url, secrets, body: JSON.stringify(payload) });
+      }
+      return out;
+    });
+  }
+
+  /** The attempt goes to the log; the delivery succeeds, waits for its next try, or gives up. */
+  private async record(c: Claimed, r: SendResult): Promise<void> {
+    await this.orm.em.fork().transactional(async (em) => {
+      // Lock order: the endpoint row before delivery rows, everywhere (disabling an endpoint
+      // updates all its deliveries), or two outcomes for one endpoint can deadlock.
+      const [endpoint] = r.ok
+        ? await em.execute<{ status: string; failing_for: number }[]>(
+            'update webhook_endpoints set failing_since = null where id = ? and failing_since is not null returning status, 0::float8 as failing_for',
+            [c.endpoint_id],
+          )
+        : await em.execute<{ status: string; failing_for: number }[]>(
+            `update webhook_endpoints set failing_since = coalesce(failing_since, now()) where id = ?
+             returning status, extract(epoch from now() - failing_since)::float8 as failing_for`,
+            [c.endpoint_id],
+          );
+      await em.execute(
+        `insert into webhook_attempts (id, tenant_id, delivery_id, attempt, started_at, success, status_code, latency_ms, error, response_body)
+         values (gen_random_uuid(), ?, ?, ?, now() - make_interval(secs => ?), ?, ?, ?, ?, ?)`,
+        [c.tenant_id, c.id, c.attempts, r.latencyMs / 1000, r.ok, r.statusCode, r.latencyMs, r.error?.slice(0, 500) ?? null, r.responseBody],
+      );
+      const delay = r.ok ? null : this.nextDelay(c.attempts);
+      const status = r.ok ? 'succeeded' : delay === null ? 'failed' : 'pending';
+      // `attempts = ?`: a worker whose lease ran out (and whose delivery was re-claimed since)
+      // must not overwrite the newer attempt's state.
+      await em.execute(
+        `update webhook_deliveries set status = ?, next_attempt_at = now() + make_interval(secs => ?),
+                last_status_code = ?, last_latency_ms = ?, last_error = ?, updated_at = now()
+          where id = ? and attempts = ? and status = 'pending'`,
+        [status, delay ?? 0, r.statusCode, r.latencyMs, r.error?.slice(0, 500) ?? null, c.id, c.attempts],
+      );
+      if (!r.ok && endpoint?.status === 'active' && endpoint.failing_for >= this.disableAfter) await this.disable(em, c, endpoint.failing_for);
+    });
+  }
+
+  /** Failing for a day: the endpoint stops receiving, and a `webhook.disabled` event says so. */
+  private async disable(em: EntityManager, c: Claimed, failingFor: number): Promise<void> {
+    const reason = `every attempt failed for ${Math.round(failingFor / 3600)} hours`;
+    await em.execute(`update webhook_endpoints set status = 'disabled', disabled_reason = ?, updated_at = now() where id = ?`, [reason, c.endpoint_id]);
+    await em.execute(
+      `update webhook_deliveries set status = 'cancelled', last_error = 'endpoint disabled', updated_at = now()
+        where endpoint_id = ? and status = 'pending'`,
+      [c.endpoint_id],
+    );
+    this.audit.record(em, null, {
+      action: 'webhook.auto_disabled',
+      targetType: 'webhook',
+      targetId: c.endpoint_id,
+      tenantId: c.tenant_id,
+      before: { status: 'active' },
+      after: { status: 'disabled', disabledReason: reason },
+    });
+    await em.flush();
+  }
+
+  /** Seconds until the next attempt after `attempts` failed ones, or null when none is left. */
+  private nextDelay(attempts: number): number | null {
+    const base = this.delays[attempts - 1];
+    if (base === undefined) return null;
+    return base * (1 + Math.random() * this.jitter);
+  }
+}
+
+/** A PostgreSQL array literal of values that are uuids or event names (no quoting needed). */
+const pgArray = (values: string[]) => `{${values.join(',')}}`;
