@@ -71,6 +71,38 @@ const MUTATIONS: Record<string, { action: string; ok: (w: World) => InjectOption
     },
     bad: ({ t, op }) => ({ method: 'POST', url: `/api/v1/tenants/${t.tenantId}/purge`, headers: auth(op) }),
   },
+  createWebhook: {
+    action: 'webhook.created',
+    ok: ({ t }) => ({ method: 'POST', url: '/api/v1/webhooks', headers: auth(t.key), payload: { url: 'https://hooks.example.com/a' } }),
+    bad: ({ t }) => ({ method: 'POST', url: '/api/v1/webhooks', headers: auth(t.key), payload: { url: 'http://169.254.169.254/' } }),
+  },
+  updateWebhook: {
+    action: 'webhook.updated',
+    ok: async ({ t }) => ({ method: 'PATCH', url: `/api/v1/webhooks/${await webhookOf(t)}`, headers: auth(t.key), payload: { enabled: false } }),
+    bad: ({ t }) => ({ method: 'PATCH', url: '/api/v1/webhooks/00000000-0000-4000-8000-000000000000', headers: auth(t.key), payload: { enabled: false } }),
+  },
+  deleteWebhook: {
+    action: 'webhook.deleted',
+    ok: async ({ t }) => ({ method: 'DELETE', url: `/api/v1/webhooks/${await webhookOf(t)}`, headers: auth(t.key) }),
+    bad: ({ t }) => ({ method: 'DELETE', url: '/api/v1/webhooks/not-an-id', headers: auth(t.key) }),
+  },
+  rotateWebhookSecret: {
+    action: 'webhook.secret_rotated',
+    ok: async ({ t }) => ({ method: 'POST', url: `/api/v1/webhooks/${await webhookOf(t)}/rotate-secret`, headers: auth(t.key), payload: {} }),
+    bad: ({ t }) => ({ method: 'POST', url: '/api/v1/webhooks/00000000-0000-4000-8000-000000000000/rotate-secret', headers: auth(t.key), payload: {} }),
+  },
+  redeliverWebhook: {
+    action: 'webhook.redelivered',
+    ok: async ({ t }) => {
+      const id = await webhookOf(t);
+      await h.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth(t.key), payload: { type: 'memory.ingested' } });
+      await h.services.deliveries.dispatch();
+      const [d] = await h.sql<{ id: string }>('select id from webhook_deliveries where endpoint_id = ?', [id]);
+      await h.sql('delete from audit_events');
+      return { method: 'POST', url: `/api/v1/webhooks/${id}/deliveries/${d.id}/redeliver`, headers: auth(t.key) };
+    },
+    bad: ({ t }) => ({ method: 'POST', url: '/api/v1/webhooks/00000000-0000-4000-8000-000000000000/deliveries/00000000-0000-4000-8000-000000000000/redeliver', headers: auth(t.key) }),
+  },
   setTenantSetting: {
     action: 'tenant_setting.set',
     ok: ({ t }) => ({ method: 'POST', url: '/api/tenant-setting', headers: auth(t.key), payload: { name: 'CURRENCY', value: 'EUR' } }),
@@ -196,6 +228,13 @@ const MUTATIONS: Record<string, { action: string; ok: (w: World) => InjectOption
 
 function gqlRequest(key: string, doc: DocumentNode, variables: unknown): InjectOptions {
   return { method: 'POST', url: '/graphql', headers: { ...auth(key), 'content-type': 'application/json' }, payload: { query: print(doc), variables } };
+}
+
+/** A webhook of `t`, created before the operation under test (its own audit entry removed). */
+async function webhookOf(t: Registered): Promise<string> {
+  const res = await h.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: auth(t.key), payload: { url: 'https://hooks.example.com/w' } });
+  await h.sql('delete from audit_events');
+  return res.json().id;
 }
 
 async function world(): Promise<World> {

@@ -19,6 +19,15 @@ async function populated(): Promise<Registered & { extraKey: string }> {
   await h.app.inject({ method: 'PUT', url: '/tenant/limits/resources', headers: auth(t.key), payload: [{ resource: 'llm', metric: 'tokens', period: 'day', limit: 10 }] });
   await h.app.inject({ method: 'PUT', url: '/usage/gauges', headers: auth(t.key), payload: { user_count: 3 } });
   await h.app.inject({ method: 'POST', url: '/tenant/limits/resources/track', headers: auth(t.key), payload: { resource: 'llm', metric: 'tokens', amount: 9, idempotencyKey: 'k1' } });
+  await h.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: auth(t.key), payload: { url: 'https://hooks.example.com/x' } });
+  await h.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth(t.key), payload: { type: 'memory.ingested' } });
+  await h.services.deliveries.dispatch();
+  // An attempt row as the worker writes it (no receiver is reachable from this test).
+  await h.sql(
+    `insert into webhook_attempts (id, tenant_id, delivery_id, attempt, success, latency_ms)
+     select gen_random_uuid(), tenant_id, id, 1, false, 5 from webhook_deliveries where tenant_id = ?`,
+    [t.tenantId],
+  );
   return { ...t, extraKey };
 }
 

@@ -1,8 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardedAgents, isForbiddenAddress, webhookUrlProblem } from '../src/modules/webhooks/address-guard';
 import { newSigningSecret, signatureHeader, verify } from '../src/modules/webhooks/signature';
+import { secretAad } from '../src/modules/webhooks/webhook.service';
+import { useHarness } from './support/harness';
+import { startReceiver } from './support/receiver';
+
+// Without TENANTRY_WEBHOOK_ALLOW_PRIVATE: the production rule.
+const h = useHarness();
 
 const FORBIDDEN = [
   '127.0.0.1', '127.255.255.254', '10.0.0.1', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '0.0.0.0',
@@ -79,5 +86,47 @@ describe('Standard Webhooks signatures', () => {
     expect(verify(newSecret, headers, body + ' ')).toBe(false);
     expect(verify(newSecret, { ...headers, 'webhook-id': 'msg_other' }, body)).toBe(false);
     expect(verify(newSecret, headers, body, 300, (timestamp + 301) * 1000)).toBe(false);
+  });
+});
+
+describe('webhooks without the allow flag', () => {
+  const LOOPBACK_HOSTS = ['127.0.0.1', '0x7f000001', '2130706433', '0177.0.0.1', '127.1', '127.000.000.001', 'localhost', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]'];
+
+  it('refuses loopback and private URLs when saved, with 400 naming url', async () => {
+    const t = await h.register();
+    for (const url of ['http://0x7f000001/hook', 'http://[::1]/', 'http://169.254.169.254/latest', 'http://10.1.2.3/', 'http://localhost:3000/']) {
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: { authorization: `Bearer ${t.key}` }, payload: { url } });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().problems[0].field).toBe('url');
+    }
+    expect(await h.sql('select 1 from webhook_endpoints where tenant_id = ?', [t.tenantId])).toEqual([]);
+  });
+
+  it('the delivery worker never connects to a loopback address, however the stored URL writes it', async () => {
+    const receiver = await startReceiver();
+    try {
+      const t = await h.register();
+      const port = new URL(receiver.url()).port;
+      // The tenant's data key comes with its first endpoint (one that matches no event here).
+      await h.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: { authorization: `Bearer ${t.key}` }, payload: { url: 'https://hooks.example.com/', events: ['none.such'] } });
+      // Stored as if saved before a DNS change, or by an older release: delivery must still refuse.
+      for (const host of LOOPBACK_HOSTS) {
+        const id = randomUUID();
+        const secret = await h.services.secrets.sealFor(h.orm.em.fork(), t.tenantId, 'whsec_AAAA', secretAad(t.tenantId, id));
+        await h.sql(
+          `insert into webhook_endpoints (id, tenant_id, url, event_types, secret, created_at) values (?, ?, ?, '[]', ?, now() - interval '1 minute')`,
+          [id, t.tenantId, `http://${host}:${port}/hook`, secret],
+        );
+      }
+      await h.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${t.key}` }, payload: { type: 'memory.ingested' } });
+      await h.services.deliveries.dispatch();
+      await h.services.deliveries.deliverDue();
+      expect(receiver.connections).toBe(0);
+      const attempts = await h.sql<{ error: string }>('select error from webhook_attempts where tenant_id = ?', [t.tenantId]);
+      expect(attempts).toHaveLength(LOOPBACK_HOSTS.length);
+      for (const a of attempts) expect(a.error).toMatch(/private or reserved address/);
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -66,7 +66,7 @@ export class DeliveryWorker {
     this.disableAfter = options.disableAfterSeconds ?? DISABLE_AFTER_SECONDS;
     this.batch = options.batch ?? 20;
     this.pollMs = options.pollIntervalMs ?? 1000;
-    this.lease = options.leaseSeconds ?? options.timeoutSeconds + 30;
+    this.lease = options.leaseSeconds ?? options.timeoutSeconds * 2 + 5;
   }
 
   start(): void {
