@@ -421,6 +421,24 @@ describe('delivery', () => {
     expect(sd.last_error).toMatch(/no answer within/);
   });
 
+  it('one endpoint whose secret cannot be opened does not hold up the others', async () => {
+    const r = await receiver();
+    const t = await h.register();
+    const broken = await createWebhook(t, { url: r.url('/broken') });
+    await createWebhook(t, { url: r.url('/fine') });
+    // A damaged record: the ciphertext of another endpoint's secret (its AAD names the other id).
+    await h.sql(`update webhook_endpoints set secret = (select secret from webhook_endpoints where tenant_id = ? and id <> ?) where id = ?`, [t.tenantId, broken.id, broken.id]);
+    await publish(t, 'memory.ingested');
+    const errors: unknown[] = [];
+    const w = new DeliveryWorker(h.orm, h.services.secrets, h.services.audit, new WebhookSender(true, 2000), (err) => errors.push(err), { timeoutSeconds: 2 });
+    await drain(w);
+    expect(r.received.map((x) => x.path)).toEqual(['/fine']);
+    expect(errors.length).toBeGreaterThan(0);
+    const [d] = await deliveries(t, broken.id);
+    expect(d).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(new Date(d.next_attempt_at).getTime()).toBeGreaterThan(Date.now());
+  });
+
   it('two workers on separate connections never send the same delivery twice', async () => {
     const r = await receiver(() => ({ delayMs: 5 }));
     const t = await h.register();

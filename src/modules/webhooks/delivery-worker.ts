@@ -186,10 +186,18 @@ export class DeliveryWorker {
       for (const row of rows) {
         const w = endpoints.find((x) => x.id === row.endpoint_id)!;
         const e = events.find((x) => x.id === row.event_id)!;
-        const secrets = [await this.secrets.openFor(em, row.tenant_id, w.secret, secretAad(row.tenant_id, w.id))];
-        // Raw rows carry timestamps as the driver parses them: compare as dates, whatever the type.
-        if (w.previous_secret && w.previous_secret_expires_at && new Date(w.previous_secret_expires_at) > new Date()) {
-          secrets.push(await this.secrets.openFor(em, row.tenant_id, w.previous_secret, secretAad(row.tenant_id, w.id)));
+        const secrets: string[] = [];
+        try {
+          secrets.push(await this.secrets.openFor(em, row.tenant_id, w.secret, secretAad(row.tenant_id, w.id)));
+          // Raw rows carry timestamps as the driver parses them: compare as dates, whatever the type.
+          if (w.previous_secret && w.previous_secret_expires_at && new Date(w.previous_secret_expires_at) > new Date()) {
+            secrets.push(await this.secrets.openFor(em, row.tenant_id, w.previous_secret, secretAad(row.tenant_id, w.id)));
+          }
+        } catch (err) {
+          // One unreadable secret (a master key missing from the keyring) must not stall every
+          // other delivery: this one stays leased, is retried after the lease, and is reported.
+          this.onError(err);
+          continue;
         }
         const payload = { type: e.type, id: e.id, tenant_id: e.tenant_id, occurred_at: new Date(e.occurred_at).toISOString(), data: e.data };
         out.push({ ...row, url: w.url, secrets, body: JSON.stringify(payload) });
@@ -215,8 +223,10 @@ export class DeliveryWorker {
           );
       await em.execute(
         `insert into webhook_attempts (id, tenant_id, delivery_id, attempt, started_at, success, status_code, latency_ms, error, response_body)
-         values (gen_random_uuid(), ?, ?, ?, now() - make_interval(secs => ?), ?, ?, ?, ?, ?)`,
-        [c.tenant_id, c.id, c.attempts, r.latencyMs / 1000, r.ok, r.statusCode, r.latencyMs, r.error?.slice(0, 500) ?? null, r.responseBody],
+         select gen_random_uuid(), ?, ?, ?, now() - make_interval(secs => ?), ?, ?, ?, ?, ?
+          where exists (select 1 from webhook_deliveries where id = ?)`,
+        // The endpoint (and its deliveries) may have been deleted while the request was out.
+        [c.tenant_id, c.id, c.attempts, r.latencyMs / 1000, r.ok, r.statusCode, r.latencyMs, r.error?.slice(0, 500) ?? null, r.responseBody, c.id],
       );
       const delay = r.ok ? null : this.nextDelay(c.attempts);
       const status = r.ok ? 'succeeded' : delay === null ? 'failed' : 'pending';
