@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   const services = createServices(orm, config, (err) => app?.log.error({ err }, 'background write failed'));
   const firstKey = await services.apiKeys.ensurePlatformKey();
   app = await buildApp(services);
+  // Before the first request: verified keys are cached only while invalidations can arrive.
+  await services.feed.start();
   services.lastUsed.start();
   services.apiCalls.start();
   // Every instance delivers: they share the work through row locks (see DeliveryWorker).

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config';
+import { ChangeFeed } from './db/change-feed';
 import { ApiKeyService } from './modules/api-keys/api-key.service';
 import { LastUsedRecorder } from './modules/api-keys/last-used';
 import { AuditService } from './modules/audit/audit.service';
@@ -24,6 +25,8 @@ export interface Services {
   orm: MikroORM;
   config: Config;
   lastUsed: LastUsedRecorder;
+  /** Cross-instance cache invalidation (LISTEN/NOTIFY); started by the server process. */
+  feed: ChangeFeed;
   audit: AuditService;
   apiKeys: ApiKeyService;
   tenants: TenantService;
@@ -45,10 +48,11 @@ export interface Services {
 
 export function createServices(orm: MikroORM, config: Config, onError: (err: unknown) => void): Services {
   const lastUsed = new LastUsedRecorder(orm, onError);
+  const feed = new ChangeFeed(orm.config.getClientUrl(), onError);
   const events = new EventService();
   const audit = new AuditService(events);
-  const apiKeys = new ApiKeyService(orm, config, lastUsed, audit);
-  const rbac = new RbacService(audit);
+  const apiKeys = new ApiKeyService(orm, config, lastUsed, audit, feed);
+  const rbac = new RbacService(audit, feed);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   redis?.on('error', onError);
   const rateLimiter = new TenantRateLimiter(config.rateLimitPerMinute, redis);
@@ -56,13 +60,14 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
   const keyring = new Keyring(config.masterKey ?? masterKeyFromFile(config.dataDir), config.previousMasterKeys);
   const secrets = new SecretService(keyring, audit);
   const webhooks = new WebhookService(secrets, audit, config.webhookAllowPrivate);
-  const tenants = new TenantService(config, apiKeys, audit, rbac, webhooks);
+  const tenants = new TenantService(config, apiKeys, audit, rbac, webhooks, feed);
   const sender = new WebhookSender(config.webhookAllowPrivate, config.webhookTimeoutSeconds * 1000);
   const deliveries = new DeliveryWorker(orm, secrets, audit, sender, onError, { timeoutSeconds: config.webhookTimeoutSeconds });
   return {
     orm,
     config,
     lastUsed,
+    feed,
     audit,
     apiKeys,
     tenants,
@@ -80,6 +85,7 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
     async close() {
       await deliveries.stop();
       sender.close();
+      await feed.stop();
       await apiCalls.stop();
       await lastUsed.stop();
       await redis?.quit().catch(() => redis.disconnect());

@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import type { ChangeFeed } from '../../db/change-feed';
 import { digestKey, digestsEqual, generateKey, parseKey, type KeyEnvironment } from '../../auth/key-format';
 import { holdsScope, PLATFORM_ADMIN, scopeProblem, TENANT_ADMIN } from '../../auth/scopes';
 import type { Config } from '../../config';
@@ -93,16 +94,65 @@ interface KeyRow {
   tenant_deleted_at: Date | null;
 }
 
+const KEY_CACHE_TTL_MS = 5000;
+const KEY_CACHE_MAX = 10_000;
+
 export class ApiKeyService {
   /** Leak reports are public: bounded per client address. */
   private readonly leakReports = new Limit(60, 60, 'leaked-key reports');
+
+  /**
+   * Verified keys by digest, for a few seconds. Used only while the change feed listens, so a
+   * revocation anywhere evicts here within milliseconds; `generation` keeps a lookup that raced
+   * an eviction from caching what it read before the change committed.
+   */
+  private readonly cache = new Map<string, { row: KeyRow; until: number }>();
+  private generation = 0;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly config: Config,
     private readonly lastUsed: LastUsedRecorder,
     private readonly audit: AuditService,
-  ) {}
+    private readonly feed: ChangeFeed,
+  ) {
+    feed.subscribe((m) => {
+      this.generation++;
+      if (m.kind === 'all') this.cache.clear();
+      else if (m.kind === 'key') this.evict((row) => row.id === m.id);
+      else if (m.kind === 'tenant') this.evict((row) => row.tenant_id === m.id);
+    });
+  }
+
+  private evict(match: (row: KeyRow) => boolean): void {
+    for (const [digest, entry] of this.cache) if (match(entry.row)) this.cache.delete(digest);
+  }
+
+  private async lookup(digest: string): Promise<KeyRow | undefined> {
+    const caching = this.feed.listening;
+    const hit = caching ? this.cache.get(digest) : undefined;
+    if (hit && hit.until > Date.now()) return hit.row;
+    const generation = this.generation;
+    const [row] = await this.orm.em.getConnection().execute<KeyRow[]>(
+      `select k.id, k.tenant_id, k.prefix, k.scopes, k.environment, k.digest, k.expires_at, k.revoked_at,
+              t.status as tenant_status, t.deleted_at as tenant_deleted_at
+         from api_keys k left join tenants t on t.id = k.tenant_id
+        where k.digest = ?`,
+      [digest],
+    );
+    if (row && caching && generation === this.generation) {
+      if (this.cache.size >= KEY_CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(digest, { row, until: Date.now() + KEY_CACHE_TTL_MS });
+    }
+    return row;
+  }
+
+  /** After a key's change commits: every instance (this one at once) forgets it. */
+  private async keyChanged<T>(id: string, work: Promise<T>): Promise<T> {
+    const result = await work;
+    this.feed.local({ kind: 'key', id });
+    return result;
+  }
 
   /**
    * Verifies a presented key. Malformed keys (bad shape or checksum) are refused without a query.
@@ -112,13 +162,7 @@ export class ApiKeyService {
     const parsed = parseKey(rawKey);
     if (!parsed) throw unauthenticated();
     const digest = digestKey(rawKey);
-    const [row] = await this.orm.em.getConnection().execute<KeyRow[]>(
-      `select k.id, k.tenant_id, k.prefix, k.scopes, k.environment, k.digest, k.expires_at, k.revoked_at,
-              t.status as tenant_status, t.deleted_at as tenant_deleted_at
-         from api_keys k left join tenants t on t.id = k.tenant_id
-        where k.digest = ?`,
-      [digest],
-    );
+    const row = await this.lookup(digest);
     if (!row || !digestsEqual(row.digest, digest)) throw unauthenticated();
     if (row.revoked_at) throw unauthenticated();
     if (row.expires_at && new Date(row.expires_at).getTime() <= Date.now()) throw unauthenticated();
@@ -212,16 +256,17 @@ export class ApiKeyService {
 
   /** Revoking is idempotent: revoking a revoked key answers it unchanged. */
   async revoke(ctx: ServiceContext, id: string): Promise<ApiKey> {
-    return ctx.em.transactional(async (em) => {
+    return this.keyChanged(id, ctx.em.transactional(async (em) => {
       // Locked, so two revocations racing record one event between them.
       const key = await this.findOwn(ctx, em, id, true);
       if (!key.revokedAt) {
         const before = keySnapshot(key);
         key.revokedAt = new Date();
         this.audit.record(em, ctx, { action: 'api_key.revoked', targetType: 'api_key', targetId: key.id, before, after: keySnapshot(key) });
+        await this.feed.publish(em, { kind: 'key', id: key.id });
       }
       return key;
-    });
+    }));
   }
 
   async rename(ctx: ServiceContext, id: string, input: unknown): Promise<ApiKey> {
@@ -242,7 +287,7 @@ export class ApiKeyService {
    */
   async rotate(ctx: ServiceContext, id: string, input: unknown): Promise<CreatedKey & { previous: ApiKey }> {
     const { graceSeconds } = parseInput(rotateSchema, input);
-    return ctx.em.transactional(async (em) => {
+    return this.keyChanged(id, ctx.em.transactional(async (em) => {
       const tenantId = requireTenant(ctx);
       await lockTenant(em, tenantId);
       const old = await this.findOwn(ctx, em, id);
@@ -262,9 +307,10 @@ export class ApiKeyService {
       if (graceSeconds === 0) old.revokedAt = now;
       else if (!old.expiresAt || old.expiresAt > graceEnd) old.expiresAt = graceEnd;
       this.audit.record(em, ctx, { action: 'api_key.rotated', targetType: 'api_key', targetId: old.id, before, after: keySnapshot(old) });
+      await this.feed.publish(em, { kind: 'key', id: old.id });
       await em.flush();
       return { ...created, previous: old };
-    });
+    }));
   }
 
   /**
@@ -276,9 +322,9 @@ export class ApiKeyService {
     const { key } = parseInput(leakedSchema, input);
     if (!parseKey(key)) throw badInput([{ field: 'key', message: 'is not a well-formed API key' }]);
     await this.leakReports.consume(ctx.ip);
-    await ctx.em.transactional(async (em) => {
+    const revoked = await ctx.em.transactional(async (em) => {
       const found = await em.findOne(ApiKey, { digest: digestKey(key), revokedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!found) return;
+      if (!found) return null;
       const before = keySnapshot(found);
       found.revokedAt = new Date();
       this.audit.record(em, ctx, {
@@ -289,7 +335,10 @@ export class ApiKeyService {
         before,
         after: keySnapshot(found),
       });
+      await this.feed.publish(em, { kind: 'key', id: found.id });
+      return found.id;
     });
+    if (revoked) this.feed.local({ kind: 'key', id: revoked });
   }
 
   /** Operator keys (`platform:admin`, no tenant): operators only, by the operation's scope. */
@@ -316,16 +365,17 @@ export class ApiKeyService {
 
   async revokeOperatorKey(ctx: ServiceContext, id: string): Promise<ApiKey> {
     if (!z.uuid().safeParse(id).success) throw badInput([{ field: 'id', message: 'must be a UUID' }]);
-    return ctx.em.transactional(async (em) => {
+    return this.keyChanged(id, ctx.em.transactional(async (em) => {
       const key = await em.findOne(ApiKey, { id, tenant: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!key) throw notFound('Operator key');
       if (!key.revokedAt) {
         const before = keySnapshot(key);
         key.revokedAt = new Date();
         this.audit.record(em, ctx, { action: 'operator_key.revoked', targetType: 'operator_key', targetId: key.id, tenantId: null, before, after: keySnapshot(key) });
+        await this.feed.publish(em, { kind: 'key', id: key.id });
       }
       return key;
-    });
+    }));
   }
 
   /** A key of the acting tenant; another tenant's key is "not found", exactly like a missing one. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import { parseInput } from '../../validation';
+import type { ChangeFeed } from '../../db/change-feed';
 import type { AuditService } from '../audit/audit.service';
 import { Tenant } from '../tenants/tenant.entity';
 import { RbacConfig, Role, RoleAssignment } from './rbac.entity';
@@ -101,7 +102,16 @@ interface TenantGraph {
 export class RbacService {
   private readonly cache = new Map<string, TenantGraph>();
 
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly feed: ChangeFeed,
+  ) {
+    // Another instance changed a tenant's roles: drop its graph here too.
+    feed.subscribe((m) => {
+      if (m.kind === 'all') this.cache.clear();
+      else if (m.kind === 'rbac' || m.kind === 'tenant') this.cache.delete(m.id);
+    });
+  }
 
   /** What a new tenant starts with: the reference's viewer and admin roles, viewer by default. */
   seed(em: EntityManager, tenant: Tenant): void {
@@ -300,6 +310,7 @@ export class RbacService {
         const tenant = await lockTenant(em, tenantId);
         const result = await work(em, tenantId, tenant);
         await em.flush();
+        await this.feed.publish(em, { kind: 'rbac', id: tenantId });
         return result;
       });
     } finally {

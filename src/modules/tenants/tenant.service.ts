@@ -8,6 +8,7 @@ import { requireTenant, type ServiceContext } from '../../context';
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../../errors';
 import { Limit } from '../../rate-limit';
 import { webhookUrlProblem } from '../webhooks/address-guard';
+import type { ChangeFeed } from '../../db/change-feed';
 import type { WebhookService } from '../webhooks/webhook.service';
 import { afterCursor, decodeCursor, encodeCursor } from '../../pagination';
 import { parseInput } from '../../validation';
@@ -137,6 +138,7 @@ export class TenantService {
     private readonly audit: AuditService,
     private readonly rbac: RbacService,
     private readonly webhooks: WebhookService,
+    private readonly feed: ChangeFeed,
   ) {
     this.registrations = new Limit(config.registrationsPerHour, 3600, 'registrations');
   }
@@ -263,7 +265,7 @@ export class TenantService {
     const data = parseInput(updateSchema, input);
     this.checkWebhookUrl(data.settings?.webhook_url);
     try {
-      return await ctx.em.transactional(async (em) => {
+      const updated = await ctx.em.transactional(async (em) => {
         const tenant = await this.getById(ctx, id, em, true);
         const before = tenantSnapshot(tenant);
         if (!ctx.principal?.operator) this.refuseOperatorFields(data, tenant);
@@ -296,6 +298,8 @@ export class TenantService {
         await em.flush();
         return tenant;
       });
+      if (data.status !== undefined) this.feed.local({ kind: 'tenant', id: updated.id });
+      return updated;
     } catch (err) {
       throw this.translate(err);
     }
@@ -402,7 +406,7 @@ export class TenantService {
   }
 
   private async changeStatus(ctx: ServiceContext, id: string, status: TenantStatus): Promise<Tenant> {
-    return ctx.em.transactional(async (em) => {
+    const tenant = await ctx.em.transactional(async (em) => {
       const tenant = await this.getById(ctx, id, em, true);
       if (tenant.status === status) return tenant;
       const before = tenantSnapshot(tenant);
@@ -418,6 +422,8 @@ export class TenantService {
       await em.flush();
       return tenant;
     });
+    this.feed.local({ kind: 'tenant', id: tenant.id });
+    return tenant;
   }
 
   /**
@@ -429,6 +435,8 @@ export class TenantService {
       throw conflict(`Tenant is deleted; it cannot become ${to}`);
     }
     tenant.status = to;
+    // Cached verified keys carry the tenant's status: every instance drops them at commit.
+    await this.feed.publish(em, { kind: 'tenant', id: tenant.id });
     if (to !== 'deleted') return {};
     const now = new Date();
     tenant.deletedAt = now;

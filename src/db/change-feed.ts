@@ -1,0 +1,99 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
+
+export const CHANNEL = 'tenantry_invalidate';
+
+export type Invalidation = { kind: 'key'; id: string } | { kind: 'tenant'; id: string } | { kind: 'rbac'; id: string };
+type Handler = (message: Invalidation | { kind: 'all' }) => void;
+
+/**
+ * Cross-instance cache invalidation over PostgreSQL LISTEN/NOTIFY. A change publishes with
+ * `pg_notify` inside its own transaction, so every instance hears of it when, and only when, it
+ * commits. One dedicated connection listens; while it is down (or was down) nothing can be
+ * trusted, so every subscriber is told to drop everything ("all"), and caches stay bounded by
+ * their own short TTLs in any case.
+ */
+export class ChangeFeed {
+  private client?: Client;
+  private readonly handlers: Handler[] = [];
+  private stopped = true;
+  private retry?: NodeJS.Timeout;
+
+  constructor(
+    private readonly url: string,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  subscribe(handler: Handler): void {
+    this.handlers.push(handler);
+  }
+
+  /** Inside the change's transaction: delivered to every instance (this one too) at commit. */
+  async publish(em: EntityManager, message: Invalidation): Promise<void> {
+    await em.execute('select pg_notify(?, ?)', [CHANNEL, `${message.kind}:${message.id}`]);
+  }
+
+  /** This instance's caches, at once (after commit): no wait for the round trip. */
+  local(message: Invalidation): void {
+    this.emit(message);
+  }
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => {});
+  }
+
+  get listening(): boolean {
+    return !!this.client;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.url });
+    client.on('notification', (n) => {
+      if (n.channel !== CHANNEL || !n.payload) return;
+      const at = n.payload.indexOf(':');
+      const kind = n.payload.slice(0, at);
+      if (kind === 'key' || kind === 'tenant' || kind === 'rbac') this.emit({ kind, id: n.payload.slice(at + 1) });
+    });
+    client.on('error', (err) => {
+      this.onError(err);
+      this.lost(client);
+    });
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`listen ${CHANNEL}`);
+      this.client = client;
+      // Anything published while no connection listened was missed.
+      this.emit({ kind: 'all' });
+    } catch (err) {
+      this.onError(err);
+      await client.end().catch(() => {});
+      this.lost(client);
+    }
+  }
+
+  private lost(client: Client): void {
+    if (this.client === client) this.client = undefined;
+    this.emit({ kind: 'all' });
+    if (this.stopped || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      if (!this.stopped && !this.client) void this.connect();
+    }, 1000);
+    this.retry.unref();
+  }
+
+  private emit(message: Invalidation | { kind: 'all' }): void {
+    for (const h of this.handlers) h(message);
+  }
+}

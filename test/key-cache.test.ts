@@ -1,0 +1,105 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app';
+import { initOrm } from '../src/db/orm';
+import { createServices, type Services } from '../src/services';
+import { useHarness } from './support/harness';
+
+const h = useHarness();
+const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+
+/** A second instance of Tenantry on the same database, as another server would be. */
+let other: { app: FastifyInstance; services: Services; close(): Promise<void> };
+
+beforeAll(async () => {
+  await h.services.feed.start();
+  const orm = await initOrm({ url: h.orm.config.getClientUrl(), poolMax: 3 });
+  const services = createServices(orm, h.config, (err) => {
+    throw err;
+  });
+  const app = await buildApp(services);
+  await services.feed.start();
+  other = { app, services, close: async () => (await app.close(), await orm.close()) };
+});
+afterAll(async () => {
+  await other?.close();
+});
+
+const read = (app: FastifyInstance, key: string) => app.inject({ url: '/api/v1/tenant', headers: auth(key) });
+
+async function refusedWithin(app: FastifyInstance, key: string, expected: number): Promise<number> {
+  const started = Date.now();
+  while ((await read(app, key)).statusCode !== expected) {
+    if (Date.now() - started > 5000) throw new Error('still accepted after 5 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return Date.now() - started;
+}
+
+describe('verified-key cache across instances', () => {
+  it('caches verified keys while the change feed listens', async () => {
+    const t = await h.register();
+    expect((await read(other.app, t.key)).statusCode).toBe(200);
+    // Changed behind Tenantry's back (no notification): the cached verification still answers,
+    // which is what makes the notification the thing that revokes quickly.
+    await h.sql('update api_keys set revoked_at = now() where tenant_id = ?', [t.tenantId]);
+    expect((await read(other.app, t.key)).statusCode).toBe(200);
+  });
+
+  it('a revoked key is refused at once on its instance and within a second on another', async () => {
+    const t = await h.register();
+    const victim = await h.keyWith(t, ['tenant:read']);
+    expect((await read(h.app, victim)).statusCode).toBe(200);
+    expect((await read(other.app, victim)).statusCode).toBe(200);
+    const keyId = (await h.sql('select id from api_keys where tenant_id = ? and scopes = ?', [t.tenantId, '{tenant:read}']))[0].id;
+    const revoked = await h.app.inject({ method: 'DELETE', url: `/api/v1/api-keys/${keyId}`, headers: auth(t.key) });
+    expect(revoked.statusCode).toBe(200);
+    expect((await read(h.app, victim)).statusCode).toBe(401);
+    expect(await refusedWithin(other.app, victim, 401)).toBeLessThan(1000);
+  });
+
+  it('a rotation with no grace, and a suspension, reach the other instance within a second', async () => {
+    const op = await h.operatorKey();
+    const t = await h.register();
+    const reader = await h.keyWith(t, ['tenant:read']);
+    for (const app of [h.app, other.app]) expect((await read(app, reader)).statusCode).toBe(200);
+    const suspended = await h.app.inject({ method: 'POST', url: `/api/v1/tenants/${t.tenantId}/suspend`, headers: auth(op) });
+    expect(suspended.statusCode).toBe(200);
+    expect((await read(h.app, reader)).statusCode).toBe(403);
+    expect(await refusedWithin(other.app, reader, 403)).toBeLessThan(1000);
+    await h.app.inject({ method: 'POST', url: `/api/v1/tenants/${t.tenantId}/reactivate`, headers: auth(op) });
+    expect(await refusedWithin(other.app, reader, 200)).toBeLessThan(1000);
+
+    const keyId = (await h.sql('select id from api_keys where tenant_id = ? and scopes = ?', [t.tenantId, '{tenant:read}']))[0].id;
+    const rotated = await h.app.inject({ method: 'POST', url: `/api/v1/api-keys/${keyId}/rotate`, headers: auth(t.key), payload: { grace_seconds: 0 } });
+    expect(rotated.statusCode, rotated.body).toBeLessThan(300);
+    expect((await read(h.app, reader)).statusCode).toBe(401);
+    expect(await refusedWithin(other.app, reader, 401)).toBeLessThan(1000);
+  });
+
+  it("an RBAC change on one instance is seen by the other's permission checks within a second", async () => {
+    const t = await h.register();
+    const check = (app: FastifyInstance) =>
+      app.inject({ method: 'POST', url: '/tenant/rbac/check', headers: auth(t.key), payload: { userId: 'u1', permission: 'publish' } });
+    expect((await check(other.app)).json().allowed).toBe(false);
+    await h.app.inject({ method: 'PUT', url: '/tenant/rbac/roles/viewer', headers: auth(t.key), payload: { permissions: ['read', 'publish'] } });
+    const started = Date.now();
+    while (!(await check(other.app)).json().allowed) {
+      if (Date.now() - started > 5000) throw new Error('RBAC change not seen after 5 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('without a listening feed nothing is cached: every request reads the database', async () => {
+    await other.services.feed.stop();
+    try {
+      const t = await h.register();
+      expect((await read(other.app, t.key)).statusCode).toBe(200);
+      await h.sql('update api_keys set revoked_at = now() where tenant_id = ?', [t.tenantId]);
+      expect((await read(other.app, t.key)).statusCode).toBe(401);
+    } finally {
+      await other.services.feed.start();
+    }
+  });
+});
