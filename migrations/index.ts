@@ -8,7 +8,7 @@ import { Migration20261126162403_rbac } from './Migration20261126162403_rbac';
 import { Migration20261126163641_limits } from './Migration20261126163641_limits';
 import { Migration20261126165711_events } from './Migration20261126165711_events';
 import { Migration20261126170253_gauges } from './Migration20261126170253_gauges';
-import { Migration20261126175325_webhooks } from './Migration20261126175325_webhooks';
+import { Migration20261126181357_webhooks } from './Migration20261126181357_webhooks';
 
 /**
  * Every migration, in order. Generated files are committed and never edited after they land;
@@ -24,5 +24,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126163641_limits', class: Migration20261126163641_limits },
   { name: 'Migration20261126165711_events', class: Migration20261126165711_events },
   { name: 'Migration20261126170253_gauges', class: Migration20261126170253_gauges },
-  { name: 'Migration20261126175325_webhooks', class: Migration20261126175325_webhooks },
+  { name: 'Migration20261126181357_webhooks', class: Migration20261126181357_webhooks },
 ];

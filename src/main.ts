@@ -19,6 +19,9 @@ async function main(): Promise<void> {
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   const services = createServices(orm, config, (err) => app?.log.error({ err }, 'background write failed'));
   const firstKey = await services.apiKeys.ensurePlatformKey();
+  // Tenants that set settings.webhook_url before webhooks were delivered get their endpoint now.
+  const backfilled = await services.webhooks.backfillSettingsEndpoints(orm.em.fork());
+  if (backfilled) say(`Created webhook endpoints from settings.webhook_url for ${backfilled} tenant(s)`);
   app = await buildApp(services);
   // Before the first request: verified keys are cached only while invalidations can arrive.
   await services.feed.start();

@@ -22,7 +22,7 @@ async function startServer(): Promise<{ child: ChildProcess; base: string }> {
       DATABASE_URL: h.orm.config.getClientUrl(),
       TENANTRY_MASTER_KEY: h.config.masterKey!.toString('base64'),
       TENANTRY_WEBHOOK_ALLOW_PRIVATE: 'true',
-      TENANTRY_WEBHOOK_TIMEOUT_SECONDS: '1',
+      TENANTRY_WEBHOOK_TIMEOUT_SECONDS: '2',
       TENANTRY_PURGE_INTERVAL_SECONDS: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,8 +90,10 @@ describe('webhook delivery survives a killed server', () => {
       const [pending] = await h.sql<{ n: number }>(`select count(*)::int as n from events where dispatched_at is null and tenant_id = ?`, [t.tenantId]);
       expect(pending.n).toBe(1);
 
+      // Cut off for real: the first process never recorded an outcome.
+      expect(await h.sql('select 1 from webhook_attempts where tenant_id = ?', [t.tenantId])).toEqual([]);
       const second = await startServer();
-      // The cut-off delivery waits for its lease (2 x timeout + 5 s) to run out, then goes again.
+      // The cut-off delivery waits for its lease (2 x timeout + 5 s = 9 s) to run out, then goes again.
       await until('both events to be delivered', () => receiver.received.length >= 3, 45_000);
       await killed(second.child, 'SIGTERM');
 

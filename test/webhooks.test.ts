@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Client } from 'pg';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { initOrm } from '../src/db/orm';
 import { DeliveryWorker, type WorkerOptions } from '../src/modules/webhooks/delivery-worker';
 import { WebhookSender } from '../src/modules/webhooks/sender';
@@ -119,6 +120,7 @@ describe('managed endpoints', () => {
       [{ url: 'ftp://hooks.example.com/' }, 'url'],
       [{ url: 'https://user:pw@hooks.example.com/' }, 'url'],
       [{ url: 'x'.repeat(3000) }, 'url'],
+      [{ url: 'https://hooks.example.com/' + 'é'.repeat(1000) }, 'url'],
       [{ url: 'https://hooks.example.com/', events: ['Not An Event'] }, 'events.0'],
       [{ url: 'https://hooks.example.com/', events: 'tenant.updated' }, 'events'],
       [{ url: 'https://hooks.example.com/', events: ['a.b', 'a.b'] }, 'events'],
@@ -429,14 +431,14 @@ describe('delivery', () => {
     // A damaged record: the ciphertext of another endpoint's secret (its AAD names the other id).
     await h.sql(`update webhook_endpoints set secret = (select secret from webhook_endpoints where tenant_id = ? and id <> ?) where id = ?`, [t.tenantId, broken.id, broken.id]);
     await publish(t, 'memory.ingested');
-    const errors: unknown[] = [];
-    const w = new DeliveryWorker(h.orm, h.services.secrets, h.services.audit, new WebhookSender(true, 2000), (err) => errors.push(err), { timeoutSeconds: 2 });
+    const w = worker({ retryDelaysSeconds: [3600] });
     await drain(w);
     expect(r.received.map((x) => x.path)).toEqual(['/fine']);
-    expect(errors.length).toBeGreaterThan(0);
+    // A failed attempt like any other: logged, backed off, and in time given up.
     const [d] = await deliveries(t, broken.id);
-    expect(d).toMatchObject({ status: 'pending', attempts: 1 });
-    expect(new Date(d.next_attempt_at).getTime()).toBeGreaterThan(Date.now());
+    expect(d).toMatchObject({ status: 'pending', attempts: 1, last_error: expect.stringMatching(/signing secret unavailable/) });
+    expect(d.log).toHaveLength(1);
+    expect(new Date(d.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 3000 * 1000);
   });
 
   it('two workers on separate connections never send the same delivery twice', async () => {
@@ -459,18 +461,114 @@ describe('delivery', () => {
     expect(new Set(keys).size).toBe(60);
   });
 
-  it("a deleted tenant's endpoints are disabled and nothing queued is sent", async () => {
+  it("a deleted tenant's endpoints get tenant.deleted and nothing else: queued deliveries are cancelled", async () => {
     const r = await receiver();
-    const t = await h.register();
+    const t = await h.register({ settings: { webhook_url: r.url('/settings') } });
     const { id } = await createWebhook(t, { url: r.url() });
     await publish(t, 'memory.ingested');
     await worker().dispatch();
     expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/tenants/${t.tenantId}`, headers: auth(t.key) })).statusCode).toBe(200);
     await drain(worker());
-    expect(r.received).toEqual([]);
+    expect(r.received.map((x) => [x.path, JSON.parse(x.body).type]).sort()).toEqual([
+      ['/hook', 'tenant.deleted'],
+      ['/settings', 'tenant.deleted'],
+    ]);
     const [row] = await h.sql('select status, disabled_reason from webhook_endpoints where id = ?', [id]);
     expect(row).toEqual({ status: 'disabled', disabled_reason: 'tenant deleted' });
-    expect(await h.sql(`select status from webhook_deliveries where endpoint_id = ?`, [id])).toEqual([{ status: 'cancelled' }]);
+    expect(await h.sql(`select event_type, status from webhook_deliveries where endpoint_id = ? order by event_type`, [id])).toEqual([
+      { event_type: 'memory.ingested', status: 'cancelled' },
+      { event_type: 'tenant.deleted', status: 'succeeded' },
+    ]);
+    // An operator editing the deleted tenant's settings does not turn its webhook back on.
+    const op = await h.operatorKey();
+    const edited = await h.app.inject({ method: 'PUT', url: `/api/v1/tenants/${t.tenantId}`, headers: auth(op), payload: { settings: { webhook_url: r.url('/again') } } });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(await h.sql(`select status from webhook_endpoints where tenant_id = ? and status = 'active'`, [t.tenantId])).toEqual([]);
+  });
+
+  it("a worker whose lease ran out does not overwrite the newer attempt's outcome", async () => {
+    const r = await receiver((_q, n) => (n === 1 ? { status: 500, delayMs: 600 } : {}));
+    const t = await h.register();
+    const { id } = await createWebhook(t, { url: r.url() });
+    await publish(t, 'memory.ingested');
+    const slow = worker({ leaseSeconds: 0 });
+    await slow.dispatch();
+    const first = slow.deliverDue();
+    await vi.waitFor(() => expect(r.received).toHaveLength(1));
+    // The lease is over: another worker claims the delivery, succeeds, records it.
+    await worker().deliverDue();
+    await first;
+    const [d] = await deliveries(t, id);
+    expect(d).toMatchObject({ status: 'succeeded', attempts: 2, last_status_code: 200 });
+    // Both attempts are in the log, the late one as what it was.
+    expect(d.log.map((a: any) => [a.attempt, a.status_code])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
+  });
+
+  it('a delivery locked by one worker is skipped by another (FOR UPDATE SKIP LOCKED)', async () => {
+    const r = await receiver();
+    const t = await h.register();
+    const { id } = await createWebhook(t, { url: r.url() });
+    await publish(t, 'memory.ingested');
+    await worker().dispatch();
+    const holder = new Client({ connectionString: h.orm.config.getClientUrl() });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select id from webhook_deliveries where endpoint_id = $1 for update', [id]);
+      expect(await worker().deliverDue()).toBe(0);
+      expect(r.received).toEqual([]);
+      await holder.query('commit');
+      expect(await worker().deliverDue()).toBe(1);
+      expect(r.received).toHaveLength(1);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('stores a binary answer safely, and records a stored URL that cannot be sent to as a failed attempt', async () => {
+    const r = await receiver(() => ({ body: 'ok\u0000\u0001bin' }));
+    const t = await h.register();
+    const fine = await createWebhook(t, { url: r.url() });
+    const bad = await createWebhook(t, { url: 'https://hooks.example.com/x' });
+    await h.sql(`update webhook_endpoints set url = 'not a url' where id = ?`, [bad.id]);
+    await publish(t, 'memory.ingested');
+    await drain(worker({ retryDelaysSeconds: [3600] }));
+    const [ok] = await deliveries(t, fine.id);
+    expect(ok).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(ok.log[0].response_body).toBe('ok\uFFFD\u0001bin');
+    const [failed] = await deliveries(t, bad.id);
+    expect(failed).toMatchObject({ status: 'pending', attempts: 1, last_error: 'invalid URL' });
+  });
+
+  it('refuses redelivery while an attempt is in flight; a new URL clears the failing streak', async () => {
+    const t = await h.register();
+    const w = await createWebhook(t, { url: 'https://hooks.example.com/x' });
+    await publish(t, 'memory.ingested');
+    await worker().dispatch();
+    // As a worker leaves it between claim and record.
+    await h.sql(`update webhook_deliveries set attempts = 1, next_attempt_at = now() + interval '1 minute' where endpoint_id = ?`, [w.id]);
+    const [d] = await deliveries(t, w.id);
+    const res = await h.app.inject({ method: 'POST', url: `/api/v1/webhooks/${w.id}/deliveries/${d.id}/redeliver`, headers: auth(t.key) });
+    expect(res.statusCode).toBe(409);
+
+    await h.sql(`update webhook_endpoints set failing_since = now() - interval '23 hours' where id = ?`, [w.id]);
+    await h.app.inject({ method: 'PATCH', url: `/api/v1/webhooks/${w.id}`, headers: auth(t.key), payload: { url: 'https://hooks.example.com/fixed' } });
+    expect((await h.sql('select failing_since from webhook_endpoints where id = ?', [w.id]))[0].failing_since).toBeNull();
+    // Disabling cancels what was queued for it.
+    await h.app.inject({ method: 'PATCH', url: `/api/v1/webhooks/${w.id}`, headers: auth(t.key), payload: { enabled: false } });
+    expect(await h.sql('select status from webhook_deliveries where endpoint_id = ?', [w.id])).toEqual([{ status: 'cancelled' }]);
+  });
+
+  it('creates the settings endpoint for tenants whose webhook_url predates webhook delivery', async () => {
+    const t = await h.register();
+    await h.sql(`update tenants set settings = settings || '{"webhook_url": "https://hooks.example.com/old"}' where id = ?`, [t.tenantId]);
+    expect(await h.services.webhooks.backfillSettingsEndpoints(h.orm.em.fork())).toBeGreaterThanOrEqual(1);
+    const [w] = (await h.app.inject({ url: '/api/v1/webhooks', headers: auth(t.key) })).json().webhooks;
+    expect(w).toMatchObject({ url: 'https://hooks.example.com/old', source: 'settings', enabled: true });
+    expect(await h.services.webhooks.backfillSettingsEndpoints(h.orm.em.fork())).toBe(0);
   });
 });
 

@@ -51,7 +51,9 @@ export const httpUrl = z
       return true;
     }
   }, 'must not contain a user name or password (store credentials as secrets)')
-  .transform((v) => new URL(v).href);
+  .transform((v) => new URL(v).href)
+  // Normalising percent-encodes: a URL of 2048 characters can grow, and the columns hold 2048.
+  .pipe(z.string().max(2048, 'must be at most 2048 characters once percent-encoded'));
 
 /**
  * A settings patch: every key optional, unknown keys refused, `null` clears the optional ones.

@@ -441,7 +441,7 @@ export class TenantService {
     const now = new Date();
     tenant.deletedAt = now;
     const keysRevoked = await em.nativeUpdate(ApiKey, { tenant: tenant.id, revokedAt: null }, { revokedAt: now });
-    await this.webhooks.disableAll(em, tenant.id, 'tenant deleted');
+    await this.webhooks.disableAll(em, tenant.id);
     return { keysRevoked };
   }
 

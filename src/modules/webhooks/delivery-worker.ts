@@ -3,7 +3,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { SecretService } from '../secrets/secret.service';
 import type { SendResult, WebhookSender } from './sender';
 import { signatureHeader } from './signature';
-import { matchesFilter, secretAad } from './webhook.service';
+import { matchesFilter, secretAad, TENANT_DELETED } from './webhook.service';
 
 /**
  * Delays before each retry. Jitter only ever lengthens a delay, so the schedule always spans
@@ -25,7 +25,15 @@ export interface WorkerOptions {
   leaseSeconds?: number;
 }
 
+/**
+ * The one event a deleted tenant's endpoints still receive: deleting disables them in the same
+ * transaction, and this tells the receiver why nothing else will come.
+ */
+const FINAL_EVENT = 'tenant.deleted';
+
 interface Claimed {
+  /** Why this delivery cannot be sent (recorded as a failed attempt, retried like any other). */
+  problem?: string;
   id: string;
   tenant_id: string;
   endpoint_id: string;
@@ -95,8 +103,9 @@ export class DeliveryWorker {
   }
 
   async runOnce(): Promise<{ dispatched: number; delivered: number }> {
-    const dispatched = await this.dispatch();
-    const delivered = await this.deliverDue();
+    // Each half on its own: a failed dispatch must not hold up deliveries already queued.
+    const dispatched = await this.dispatch().catch((err) => (this.onError(err), 0));
+    const delivered = await this.deliverDue().catch((err) => (this.onError(err), 0));
     return { dispatched, delivered };
   }
 
@@ -110,15 +119,17 @@ export class DeliveryWorker {
       );
       if (!events.length) return 0;
       const tenants = [...new Set(events.map((e) => e.tenant_id))];
-      const endpoints = await em.execute<{ id: string; tenant_id: string; event_types: string[]; created_at: Date | string }[]>(
-        `select id, tenant_id, event_types, created_at from webhook_endpoints where status = 'active' and tenant_id = any(?::uuid[])`,
-        [pgArray(tenants)],
+      const endpoints = await em.execute<{ id: string; tenant_id: string; event_types: string[]; created_at: Date | string; status: string }[]>(
+        `select id, tenant_id, event_types, created_at, status from webhook_endpoints
+          where tenant_id = any(?::uuid[]) and (status = 'active' or disabled_reason = ?)`,
+        [pgArray(tenants), TENANT_DELETED],
       );
       const rows: string[][] = [];
       for (const e of events) {
         for (const w of endpoints) {
           // An endpoint receives what happens after it exists, not the tenant's backlog.
-          if (w.tenant_id === e.tenant_id && new Date(w.created_at) <= new Date(e.occurred_at) && matchesFilter(w.event_types, e.type)) {
+          const open = w.status === 'active' || e.type === FINAL_EVENT;
+          if (open && w.tenant_id === e.tenant_id && new Date(w.created_at) <= new Date(e.occurred_at) && matchesFilter(w.event_types, e.type)) {
             rows.push([w.tenant_id, w.id, e.id, e.type]);
           }
         }
@@ -139,19 +150,36 @@ export class DeliveryWorker {
   /** Claims due deliveries, sends them, records each outcome. Returns how many were sent. */
   async deliverDue(): Promise<number> {
     const claimed = await this.claim();
-    await Promise.all(
-      claimed.map(async (c) => {
+    // Settled, not all: every send finishes and is recorded before the round ends (stop() waits
+    // for it), whatever happens to another.
+    await Promise.allSettled(claimed.map((c) => this.deliver(c)));
+    return claimed.length;
+  }
+
+  private async deliver(c: Claimed): Promise<void> {
+    let result: SendResult;
+    if (c.problem) result = { ok: false, statusCode: null, error: c.problem, latencyMs: 0, responseBody: null };
+    else {
+      try {
         const timestamp = Math.floor(Date.now() / 1000);
         const headers = {
           'webhook-id': c.event_id,
           'webhook-timestamp': String(timestamp),
           'webhook-signature': signatureHeader(c.secrets, c.event_id, timestamp, c.body),
         };
-        const result = await this.sender.send(c.url, headers, c.body);
-        await this.record(c, result).catch(this.onError);
-      }),
-    );
-    return claimed.length;
+        result = await this.sender.send(c.url, headers, c.body);
+      } catch (err) {
+        result = { ok: false, statusCode: null, error: `could not send: ${(err as Error).message}`.slice(0, 300), latencyMs: 0, responseBody: null };
+      }
+    }
+    try {
+      await this.record(c, result);
+    } catch (err) {
+      this.onError(err);
+      // The outcome must be recorded, or the lease runs out and the event is sent again and
+      // again: once more, without the parts that came from the receiver.
+      await this.record(c, { ...result, responseBody: null, error: result.ok ? null : 'the answer could not be stored' }).catch(this.onError);
+    }
   }
 
   /**
@@ -164,14 +192,14 @@ export class DeliveryWorker {
       const rows = await em.execute<{ id: string; tenant_id: string; endpoint_id: string; event_id: string; attempts: number }[]>(
         `with due as (
            select d.id from webhook_deliveries d
-             join webhook_endpoints w on w.id = d.endpoint_id and w.status = 'active'
+             join webhook_endpoints w on w.id = d.endpoint_id and (w.status = 'active' or d.event_type = ?)
             where d.status = 'pending' and d.next_attempt_at <= now()
             order by d.next_attempt_at limit ? for update of d skip locked)
          update webhook_deliveries d set attempts = d.attempts + 1, last_attempt_at = now(),
                 next_attempt_at = now() + make_interval(secs => ?), updated_at = now()
            from due where d.id = due.id
          returning d.id, d.tenant_id, d.endpoint_id, d.event_id, d.attempts`,
-        [this.batch, this.lease],
+        [FINAL_EVENT, this.batch, this.lease],
       );
       if (!rows.length) return [];
       const endpoints = await em.execute<{ id: string; url: string; secret: Buffer; previous_secret: Buffer | null; previous_secret_expires_at: Date | string | null }[]>(
@@ -184,23 +212,26 @@ export class DeliveryWorker {
       );
       const out: Claimed[] = [];
       for (const row of rows) {
-        const w = endpoints.find((x) => x.id === row.endpoint_id)!;
-        const e = events.find((x) => x.id === row.event_id)!;
-        const secrets: string[] = [];
+        const w = endpoints.find((x) => x.id === row.endpoint_id);
+        const e = events.find((x) => x.id === row.event_id);
+        // Deleted since the claim's first statement: its delivery row goes with it.
+        if (!w || !e) continue;
+        const payload = { type: e.type, id: e.id, tenant_id: e.tenant_id, occurred_at: new Date(e.occurred_at).toISOString(), data: e.data };
+        const claimed: Claimed = { ...row, url: w.url, secrets: [], body: JSON.stringify(payload) };
+        out.push(claimed);
+        const secrets = claimed.secrets;
         try {
           secrets.push(await this.secrets.openFor(em, row.tenant_id, w.secret, secretAad(row.tenant_id, w.id)));
           // Raw rows carry timestamps as the driver parses them: compare as dates, whatever the type.
           if (w.previous_secret && w.previous_secret_expires_at && new Date(w.previous_secret_expires_at) > new Date()) {
             secrets.push(await this.secrets.openFor(em, row.tenant_id, w.previous_secret, secretAad(row.tenant_id, w.id)));
           }
-        } catch (err) {
-          // One unreadable secret (a master key missing from the keyring) must not stall every
-          // other delivery: this one stays leased, is retried after the lease, and is reported.
-          this.onError(err);
-          continue;
+        } catch {
+          // One unreadable secret (a master key missing from the keyring) must not stall the
+          // others: this delivery fails its attempt, and backs off, like any failed send; the
+          // delivery log says why.
+          claimed.problem = 'signing secret unavailable (master key not configured?)';
         }
-        const payload = { type: e.type, id: e.id, tenant_id: e.tenant_id, occurred_at: new Date(e.occurred_at).toISOString(), data: e.data };
-        out.push({ ...row, url: w.url, secrets, body: JSON.stringify(payload) });
       }
       return out;
     });
@@ -209,8 +240,9 @@ export class DeliveryWorker {
   /** The attempt goes to the log; the delivery succeeds, waits for its next try, or gives up. */
   private async record(c: Claimed, r: SendResult): Promise<void> {
     await this.orm.em.fork().transactional(async (em) => {
-      // Lock order: the endpoint row before delivery rows, everywhere (disabling an endpoint
-      // updates all its deliveries), or two outcomes for one endpoint can deadlock.
+      // Lock order, everywhere: tenant, then endpoint, then deliveries. API changes lock the
+      // tenant row first; the attempt row's foreign key would take a share lock on it later.
+      await em.execute('select 1 from tenants where id = ? for key share', [c.tenant_id]);
       const [endpoint] = r.ok
         ? await em.execute<{ status: string; failing_for: number }[]>(
             'update webhook_endpoints set failing_since = null where id = ? and failing_since is not null returning status, 0::float8 as failing_for',

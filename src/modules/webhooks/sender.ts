@@ -33,6 +33,7 @@ export class WebhookSender {
     const elapsed = () => Math.round(performance.now() - started);
     return new Promise((resolve) => {
       let settled = false;
+      let deadline: NodeJS.Timeout | undefined;
       const finish = (r: Omit<SendResult, 'latencyMs'>) => {
         if (settled) return;
         settled = true;
@@ -47,12 +48,17 @@ export class WebhookSender {
       }
       const client = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : null;
       if (!client) return finish({ ok: false, statusCode: null, error: 'only http and https are delivered to', responseBody: null });
-      const req = client.request(target, {
-        method: 'POST',
-        agent: target.protocol === 'https:' ? this.agents.https : this.agents.http,
-        headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Tenantry-Webhooks/1' },
-      });
-      const deadline = setTimeout(() => {
+      let req: http.ClientRequest;
+      try {
+        req = client.request(target, {
+          method: 'POST',
+          agent: target.protocol === 'https:' ? this.agents.https : this.agents.http,
+          headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Tenantry-Webhooks/1' },
+        });
+      } catch (err) {
+        return finish({ ok: false, statusCode: null, error: describe(err as Error), responseBody: null });
+      }
+      deadline = setTimeout(() => {
         req.destroy();
         finish({ ok: false, statusCode: null, error: `no answer within ${this.timeoutMs} ms`, responseBody: null });
       }, this.timeoutMs);
@@ -62,7 +68,7 @@ export class WebhookSender {
         const chunks: Buffer[] = [];
         let size = 0;
         const done = () => {
-          const responseBody = Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8');
+          const responseBody = printable(Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8'));
           const ok = status >= 200 && status < 300;
           const error = ok ? null : status >= 300 && status < 400 ? `redirect (${status}) not followed` : `answered ${status}`;
           finish({ ok, statusCode: status, error, responseBody });
@@ -90,10 +96,13 @@ export class WebhookSender {
   }
 }
 
+/** PostgreSQL text cannot hold NUL: a binary answer is stored with it replaced. */
+const printable = (s: string) => s.replace(/\u0000/g, '\uFFFD');
+
 function describe(err: Error & { code?: string }): string {
   if (err.code === 'EFORBIDDENADDRESS') return err.message;
   if (err.code === 'ECONNREFUSED') return 'connection refused';
   if (err.code === 'ENOTFOUND') return 'host not found';
   if (err.code === 'ECONNRESET') return 'connection reset';
-  return (err.code ? `${err.code}: ` : '') + err.message.slice(0, 300);
+  return printable((err.code ? `${err.code}: ` : '') + err.message.slice(0, 300));
 }

@@ -85,13 +85,13 @@ export class WebhookDelivery {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @ManyToOne(() => Tenant, { ref: true, deleteRule: 'cascade', index: false })
+  @ManyToOne(() => Tenant, { ref: true, deleteRule: 'cascade', index: true })
   tenant!: Ref<Tenant>;
 
   @ManyToOne(() => WebhookEndpoint, { ref: true, deleteRule: 'cascade', index: false })
   endpoint!: Ref<WebhookEndpoint>;
 
-  @ManyToOne(() => OutboxEvent, { ref: true, deleteRule: 'cascade', index: false })
+  @ManyToOne(() => OutboxEvent, { ref: true, deleteRule: 'cascade', index: true })
   event!: Ref<OutboxEvent>;
 
   @Property({ type: 'string', length: 100 })
@@ -134,7 +134,7 @@ export class WebhookAttempt {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @ManyToOne(() => Tenant, { ref: true, deleteRule: 'cascade', index: false })
+  @ManyToOne(() => Tenant, { ref: true, deleteRule: 'cascade', index: true })
   tenant!: Ref<Tenant>;
 
   @ManyToOne(() => WebhookDelivery, { ref: true, deleteRule: 'cascade', index: false })

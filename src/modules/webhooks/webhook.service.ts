@@ -17,6 +17,7 @@ export const MAX_WEBHOOKS_PER_TENANT = 20;
 export const DEFAULT_ROTATION_GRACE_SECONDS = 24 * 3600;
 const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600;
 const SETTINGS_CLEARED = 'settings.webhook_url cleared';
+export const TENANT_DELETED = 'tenant deleted';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const secretAad = (tenantId: string, endpointId: string) => `tenantry:webhook-secret:v1:${tenantId}:${endpointId}`;
@@ -178,6 +179,8 @@ export class WebhookService {
         throw badInput([{ field, message: "comes from the tenant's settings (webhook_url, webhook_events); change them there" }]);
       }
       const before = snapshot(endpoint);
+      // A new address starts with a clean record: the old one's failures say nothing about it.
+      if (data.url !== undefined && data.url !== endpoint.url) endpoint.failingSince = null;
       if (data.url !== undefined) endpoint.url = data.url;
       if (data.description !== undefined) endpoint.description = data.description;
       if (data.events !== undefined) endpoint.eventTypes = data.events;
@@ -191,6 +194,7 @@ export class WebhookService {
       } else if (data.enabled === false && endpoint.status === 'active') {
         endpoint.status = 'disabled';
         endpoint.disabledReason = 'disabled by a user';
+        await this.cancelPending(em, endpoint.id, 'endpoint disabled');
       }
       this.audit.record(em, ctx, { action: 'webhook.updated', targetType: 'webhook', targetId: endpoint.id, before, after: snapshot(endpoint) });
       await em.flush();
@@ -278,6 +282,10 @@ export class WebhookService {
       if (endpoint.status !== 'active') throw conflict('The endpoint is disabled; enable it before redelivering');
       const delivery = await em.findOne(WebhookDelivery, { id: deliveryId, endpoint: endpoint.id, tenant: tenantId });
       if (!delivery) throw notFound('Delivery');
+      // Claimed by a worker whose outcome is not recorded yet: sending it again now would race it.
+      if (delivery.status === 'pending' && delivery.attempts > 0 && !(await em.count(WebhookAttempt, { delivery: delivery.id, attempt: delivery.attempts }))) {
+        throw conflict('The delivery is being attempted right now; try again when the attempt is logged');
+      }
       const before = { status: delivery.status };
       delivery.status = 'pending';
       delivery.nextAttemptAt = new Date();
@@ -293,6 +301,8 @@ export class WebhookService {
    * and secret stay); setting a URL again, or a new one, re-enables it.
    */
   async syncSettings(em: EntityManager, tenant: Tenant): Promise<void> {
+    // A deleted tenant's endpoints stay off, whatever an operator edits afterwards.
+    if (tenant.deletedAt) return;
     const url = tenant.settings.webhook_url ?? null;
     const eventTypes = tenant.settings.webhook_events ?? [];
     const existing = await em.findOne(WebhookEndpoint, { tenant: tenant.id, source: 'settings' });
@@ -304,6 +314,7 @@ export class WebhookService {
       if (existing.status === 'active' || existing.disabledReason !== SETTINGS_CLEARED) {
         existing.status = 'disabled';
         existing.disabledReason = SETTINGS_CLEARED;
+        await this.cancelPending(em, existing.id, SETTINGS_CLEARED);
       }
       return;
     }
@@ -316,10 +327,33 @@ export class WebhookService {
     if (JSON.stringify(existing.eventTypes) !== JSON.stringify(eventTypes)) existing.eventTypes = eventTypes;
   }
 
-  /** A deleted tenant's endpoints stop receiving anything, and nothing still queued is sent. */
-  async disableAll(em: EntityManager, tenantId: string, reason: string): Promise<void> {
-    await em.nativeUpdate(WebhookEndpoint, { tenant: tenantId, status: 'active' }, { status: 'disabled', disabledReason: reason });
-    await em.nativeUpdate(WebhookDelivery, { tenant: tenantId, status: 'pending' }, { status: 'cancelled' satisfies DeliveryStatus, lastError: reason });
+  /**
+   * A deleted tenant's endpoints stop receiving, and nothing still queued is sent; the
+   * `tenant.deleted` event itself is their last delivery (see DeliveryWorker).
+   */
+  async disableAll(em: EntityManager, tenantId: string): Promise<void> {
+    await em.nativeUpdate(WebhookEndpoint, { tenant: tenantId, status: 'active' }, { status: 'disabled', disabledReason: TENANT_DELETED });
+    await em.nativeUpdate(WebhookDelivery, { tenant: tenantId, status: 'pending' }, { status: 'cancelled' satisfies DeliveryStatus, lastError: TENANT_DELETED });
+  }
+
+  /** Tenants whose settings name a webhook URL but have no settings endpoint yet (set before this release). */
+  async backfillSettingsEndpoints(em: EntityManager): Promise<number> {
+    const rows = await em.execute<{ id: string }[]>(
+      `select t.id from tenants t
+        where t.deleted_at is null and coalesce(t.settings->>'webhook_url', '') <> ''
+          and not exists (select 1 from webhook_endpoints w where w.tenant_id = t.id and w.source = 'settings')`,
+    );
+    for (const { id } of rows) {
+      await em.fork().transactional(async (tx) => {
+        await this.syncSettings(tx, await lockTenant(tx, id));
+        await tx.flush();
+      });
+    }
+    return rows.length;
+  }
+
+  private async cancelPending(em: EntityManager, endpointId: string, reason: string): Promise<void> {
+    await em.nativeUpdate(WebhookDelivery, { endpoint: endpointId, status: 'pending' }, { status: 'cancelled' satisfies DeliveryStatus, lastError: reason });
   }
 
   private async newEndpoint(
