@@ -67,19 +67,25 @@ export function presentedKey(headers: RequestInfo['headers']): string | undefine
  * same way and hand services the same ServiceContext.
  */
 export class RequestContext {
-  readonly em: EntityManager;
   /** The tenant's rate-limit state after this request, for the RateLimit-* headers. */
   rateLimit?: RateInfo;
-  /** One set per request, so a list of 100 tenants loads their stats in one query. */
-  readonly loaders: Loaders;
   private principalPromise?: Promise<Principal | null>;
+  private forked?: EntityManager;
+  private loaderSet?: Loaders;
 
   constructor(
     readonly services: Services,
     readonly info: RequestInfo,
-  ) {
-    this.em = services.orm.em.fork() as EntityManager;
-    this.loaders = { usageTotals: new DataLoader((ids: readonly string[]) => services.tenants.usageTotals(this.em, ids)) };
+  ) {}
+
+  /** The request's unit of work, forked on first use: a request served from caches needs none. */
+  get em(): EntityManager {
+    return (this.forked ??= this.services.orm.em.fork() as EntityManager);
+  }
+
+  /** One set per request, so a list of 100 tenants loads their stats in one query. */
+  get loaders(): Loaders {
+    return (this.loaderSet ??= { usageTotals: new DataLoader((ids: readonly string[]) => this.services.tenants.usageTotals(this.em, ids)) });
   }
 
   get requestId(): string {
@@ -94,7 +100,7 @@ export class RequestContext {
       const principal = await this.services.apiKeys.authenticate(key);
       if (principal.keyTenantId && !principal.operator) {
         // Once per request, for both doors: the tenant's rate limit, then its API-call count.
-        this.rateLimit = (await this.services.rateLimiter.consume(this.em, principal.keyTenantId)) ?? undefined;
+        this.rateLimit = (await this.services.rateLimiter.consume(() => this.em, principal.keyTenantId)) ?? undefined;
         this.services.apiCalls.count(principal.keyTenantId);
       }
       return principal;
@@ -121,7 +127,20 @@ export class RequestContext {
   async serviceContext(): Promise<ServiceContext> {
     const principal = await this.principal();
     const tenantId = principal ? this.actingTenant(principal) : null;
-    return { em: this.em, requestId: this.requestId, ip: this.info.ip, principal, tenantId, loaders: this.loaders };
+    // Getters: the fork and the loaders are made only if the service uses them.
+    const self = this;
+    return {
+      get em() {
+        return self.em;
+      },
+      get loaders() {
+        return self.loaders;
+      },
+      requestId: this.requestId,
+      ip: this.info.ip,
+      principal,
+      tenantId,
+    };
   }
 
   private actingTenant(principal: Principal): string | null {

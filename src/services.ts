@@ -75,7 +75,7 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
     secrets,
     configs: new ConfigService(audit, (tenantId) => rateLimiter.invalidate(tenantId), config.webhookAllowPrivate),
     rbac,
-    limits: new LimitsService(audit, events),
+    limits: new LimitsService(audit, events, { feed }),
     events,
     usage: new UsageService(),
     apiCalls,

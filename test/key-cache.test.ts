@@ -91,6 +91,43 @@ describe('verified-key cache across instances', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('tenant reads are cached too; a change is seen at once where it was made and within a second elsewhere', async () => {
+    const t = await h.register();
+    const name = async (app: FastifyInstance) => (await read(app, t.key)).json().name;
+    expect(await name(other.app)).toBe('Test Tenant');
+    // Cached: a change behind Tenantry's back is not seen (for up to the 2 s TTL)...
+    await h.sql(`update tenants set name = 'Behind the back' where id = ?`, [t.tenantId]);
+    expect(await name(other.app)).toBe('Test Tenant');
+    // ...but a change through Tenantry is, on both instances.
+    const renamed = await h.app.inject({ method: 'PATCH', url: '/api/v1/tenant', headers: auth(t.key), payload: { name: 'Renamed' } });
+    expect(renamed.statusCode).toBe(200);
+    expect(await name(h.app)).toBe('Renamed');
+    const started = Date.now();
+    while ((await name(other.app)) !== 'Renamed') {
+      if (Date.now() - started > 5000) throw new Error('rename not seen after 5 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(Date.now() - started).toBeLessThan(1000);
+    const viaGql = await other.app.inject({ method: 'POST', url: '/graphql', headers: { ...auth(t.key), 'content-type': 'application/json' }, payload: { query: '{ tenant { name } }' } });
+    expect(viaGql.json().data.tenant.name).toBe('Renamed');
+  });
+
+  it('new limit definitions reach the other instance within a second', async () => {
+    const t = await h.register();
+    const consume = (app: FastifyInstance) =>
+      app.inject({ method: 'POST', url: '/tenant/limits/resources/consume', headers: auth(t.key), payload: { resource: 'llm', metric: 'tokens', amount: 5 } });
+    await h.app.inject({ method: 'PUT', url: '/tenant/limits/resources', headers: auth(t.key), payload: [{ resource: 'llm', metric: 'tokens', period: 'day', limit: 100 }] });
+    expect((await consume(other.app)).json().allowed).toBe(true);
+    await h.app.inject({ method: 'PUT', url: '/tenant/limits/resources', headers: auth(t.key), payload: [{ resource: 'llm', metric: 'tokens', period: 'day', limit: 6 }] });
+    expect((await consume(h.app)).json().allowed).toBe(false);
+    const started = Date.now();
+    while ((await consume(other.app)).json().allowed) {
+      if (Date.now() - started > 5000) throw new Error('new limit not seen after 5 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('without a listening feed nothing is cached: every request reads the database', async () => {
     await other.services.feed.stop();
     try {

@@ -175,7 +175,7 @@ describe('windows', () => {
     const t = await h.register();
     await put(t, [{ resource: 'reports', metric: 'count', period: 'month', limit: 3 }]);
     let now = new Date('2026-01-31T23:59:59.000Z');
-    const limits = new LimitsService(h.services.audit, h.services.events, () => now);
+    const limits = new LimitsService(h.services.audit, h.services.events, { now: () => now });
     const ctx: ServiceContext = { em: h.orm.em.fork() as any, requestId: 'r', ip: '127.0.0.1', principal: null, tenantId: t.tenantId };
     for (let i = 0; i < 3; i++) expect((await limits.consume(ctx, { resource: 'reports', metric: 'count' })).allowed).toBe(true);
     const full = await limits.consume(ctx, { resource: 'reports', metric: 'count' });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import { parseInput } from '../../validation';
+import type { ChangeFeed } from '../../db/change-feed';
 import type { AuditService } from '../audit/audit.service';
 import type { EventService } from '../events/event.service';
 import { definitionsSchema, effectiveLimit, PERIODS, windowOf, type LimitDefinition } from './limit-definition';
@@ -58,6 +59,9 @@ interface Applicable {
   limit: number;
 }
 
+/** Definitions are cached this long at most (evicted at once on change while the feed listens). */
+const DEFINITIONS_TTL_MS = 5000;
+
 /** Thrown inside a consume's transaction to roll back every counter it already raised. */
 class Denied extends Error {}
 
@@ -67,11 +71,26 @@ class Denied extends Error {}
  * concurrent consumes admit exactly up to it and the stored count never exceeds it.
  */
 export class LimitsService {
+  private readonly now: () => Date;
+  private readonly feed?: ChangeFeed;
+  /** Definitions and plan per tenant, while the change feed listens (see `load`). */
+  private readonly loaded = new Map<string, { value: { set: LimitDefinition[]; plan: string }; until: number }>();
+  private generation = 0;
+
   constructor(
     private readonly audit: AuditService,
     private readonly events: EventService,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: { feed?: ChangeFeed; now?: () => Date } = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.feed = options.feed;
+    // A plan change or new definitions evict the tenant everywhere (kind "tenant").
+    this.feed?.subscribe((m) => {
+      this.generation++;
+      if (m.kind === 'all') this.loaded.clear();
+      else if (m.kind === 'tenant') this.loaded.delete(m.id);
+    });
+  }
 
   async definitions(ctx: ServiceContext): Promise<LimitDefinition[]> {
     const tenantId = requireTenant(ctx);
@@ -90,6 +109,10 @@ export class LimitsService {
       if (existing) existing.definitions = definitions;
       else em.create(TenantLimitSet, { tenant, definitions });
       this.audit.record(em, ctx, { action: 'limits.updated', targetType: 'limits', targetId: tenantId, before: { definitions: before }, after: { definitions }, always: true });
+      await this.feed?.publish(em, { kind: 'tenant', id: tenantId });
+      return definitions;
+    }).then((definitions) => {
+      this.feed?.local({ kind: 'tenant', id: tenantId });
       return definitions;
     });
   }
@@ -139,6 +162,10 @@ export class LimitsService {
     const fingerprint = JSON.stringify([conditional ? 'consume' : 'track', data.userId ?? null, data.resource, data.metric, data.amount]);
     let rules: Applicable[] = [];
     try {
+      if (!data.idempotencyKey) {
+        rules = await this.applicable(ctx.em, tenantId, data);
+        if (rules.length === 1) return await this.applyOne(ctx.em, tenantId, rules[0], data, conditional);
+      }
       return await ctx.em.transactional(async (em) => {
         if (data.idempotencyKey) {
           const [claimed] = await em.execute<{ key: string }[]>(
@@ -193,6 +220,41 @@ export class LimitsService {
   }
 
   /**
+   * The hot path (one limit, no idempotency key): counter and daily total in one statement, so
+   * one round trip, atomic on its own. A threshold crossing (rare) then records its alert and
+   * event in a transaction of its own.
+   */
+  private async applyOne(em: EntityManager, tenantId: string, r: Applicable, data: { resource: string; metric: string; amount: number }, conditional: boolean): Promise<LimitAnswer> {
+    const blocking = conditional && r.limit !== -1 && r.def.gateAction !== 'warn';
+    const [row] = await em.execute<{ value: string }[]>(
+      `with c as (
+         insert into usage_counters as c (tenant_id, subject, resource, metric, period, window_start, value)
+         select ?::uuid, ?, ?, ?, ?, ?::timestamptz, ?::bigint where not ?::boolean or ?::bigint <= ?::bigint
+         on conflict (tenant_id, subject, resource, metric, period, window_start)
+         do update set value = c.value + excluded.value where not ?::boolean or c.value + excluded.value <= ?::bigint
+         returning value),
+       d as (
+         insert into usage_daily as d (tenant_id, day, resource, metric, value) select ?::uuid, ?::date, ?, ?, ?::bigint from c
+         on conflict (tenant_id, day, resource, metric) do update set value = d.value + excluded.value)
+       select value from c`,
+      [
+        tenantId, r.subject, r.def.resource, r.def.metric, r.def.period, r.windowStart, data.amount, blocking, data.amount, r.limit, blocking, r.limit,
+        tenantId, this.now().toISOString().slice(0, 10), data.resource, data.metric, data.amount,
+      ],
+    );
+    if (!row) throw new Denied();
+    const value = Number(row.value);
+    if (this.crosses(r, value - data.amount, value)) {
+      await em.transactional((tx) => this.alertCrossings(tx, tenantId, r, value - data.amount, value));
+    }
+    return this.answer([r], [value], 0);
+  }
+
+  private crosses(r: Applicable, before: number, after: number): boolean {
+    return r.limit > 0 && [0.8, 1].some((ratio) => before < r.limit * ratio && after >= r.limit * ratio);
+  }
+
+  /**
    * Crossing 80% or 100% of a limit emits `limit.threshold_reached` or `limit.exceeded`, once per
    * window: the alert row's primary key makes a second crossing (or a racing one) a no-op.
    */
@@ -226,6 +288,19 @@ export class LimitsService {
   }
 
   private async load(em: EntityManager, tenantId: string): Promise<{ set: LimitDefinition[]; plan: string }> {
+    const caching = this.feed?.listening ?? false;
+    const hit = caching ? this.loaded.get(tenantId) : undefined;
+    if (hit && hit.until > Date.now()) return hit.value;
+    const generation = this.generation;
+    const value = await this.loadFresh(em, tenantId);
+    if (caching && generation === this.generation) {
+      if (this.loaded.size >= 10_000) this.loaded.delete(this.loaded.keys().next().value!);
+      this.loaded.set(tenantId, { value, until: Date.now() + DEFINITIONS_TTL_MS });
+    }
+    return value;
+  }
+
+  private async loadFresh(em: EntityManager, tenantId: string): Promise<{ set: LimitDefinition[]; plan: string }> {
     const [row] = await em.execute<{ plan: string; definitions: LimitDefinition[] | null }[]>(
       `select t.plan, l.definitions from tenants t left join tenant_limits l on l.tenant_id = t.id where t.id = ? and t.deleted_at is null`,
       [tenantId],

@@ -56,7 +56,7 @@ export class TenantRateLimiter {
    * own window too: its own can only make it stricter. Counters are keyed by window length, not
    * by the maximum, so changing the configuration never starts a fresh count.
    */
-  async consume(em: EntityManager, tenantId: string): Promise<RateInfo | null> {
+  async consume(em: EntityManager | (() => EntityManager), tenantId: string): Promise<RateInfo | null> {
     const { own } = await this.rateOf(em, tenantId);
     const windows: Window[] = [...(this.perMinute > 0 ? [{ max: this.perMinute, windowMs: 60_000 }] : []), ...(own ? [own] : [])];
     if (!windows.length) return null;
@@ -90,10 +90,11 @@ export class TenantRateLimiter {
     return { limit, remaining, reset };
   }
 
-  private async rateOf(em: EntityManager, tenantId: string): Promise<TenantRate> {
+  /** `em` may be a function: a cached configuration then needs no unit of work at all. */
+  private async rateOf(emOf: EntityManager | (() => EntityManager), tenantId: string): Promise<TenantRate> {
     const cached = this.rates.get(tenantId);
     if (cached && Date.now() - cached.at < CONFIG_TTL_MS) return cached;
-    const [row] = await em.execute<{ rate_limit: { enabled?: boolean; default?: { max: number; windowMs?: number } } | null }[]>(
+    const [row] = await (typeof emOf === 'function' ? emOf() : emOf).execute<{ rate_limit: { enabled?: boolean; default?: { max: number; windowMs?: number } } | null }[]>(
       `select document->'rateLimit' as rate_limit from tenant_configs where tenant_id = ? order by version desc limit 1`,
       [tenantId],
     );

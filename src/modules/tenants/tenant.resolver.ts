@@ -23,7 +23,7 @@ export class TenantResolver {
   @Query(() => TenantType, { description: "The caller's tenant" })
   @Access(OPERATIONS.getTenant)
   async tenant(@Ctx() ctx: RequestContext): Promise<Tenant> {
-    return ctx.services.tenants.get(await ctx.serviceContext());
+    return (await ctx.services.tenants.read(await ctx.serviceContext())).tenant;
   }
 
   @Query(() => TenantConnection, { description: 'Tenants, newest first. A tenant key sees only its own.' })

@@ -99,8 +99,8 @@ export const tenantRoutes: RestRoute[] = [
     operation: 'getTenant',
     source: 'memory API 000',
     async handle(s, ctx) {
-      const tenant = await s.tenants.get(ctx);
-      return tenantJson(tenant, await s.tenants.stats(ctx, tenant));
+      const { tenant, stats } = await s.tenants.read(ctx);
+      return tenantJson(tenant, stats);
     },
   },
   {

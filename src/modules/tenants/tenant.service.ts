@@ -129,7 +129,12 @@ const STATUS_ACTIONS: Record<TenantStatus, string> = {
   deleted: 'tenant.deleted',
 };
 
+/** How long a tenant read is served from memory (only while the change feed listens). */
+const READ_TTL_MS = 2000;
+
 export class TenantService {
+  private readonly reads = new Map<string, { tenant: Tenant; stats: TenantStats; until: number }>();
+  private readGeneration = 0;
   private readonly registrations: Limit;
 
   constructor(
@@ -140,6 +145,11 @@ export class TenantService {
     private readonly webhooks: WebhookService,
     private readonly feed: ChangeFeed,
   ) {
+    feed.subscribe((m) => {
+      this.readGeneration++;
+      if (m.kind === 'all') this.reads.clear();
+      else if (m.kind === 'tenant') this.reads.delete(m.id);
+    });
     this.registrations = new Limit(config.registrationsPerHour, 3600, 'registrations');
   }
 
@@ -196,6 +206,27 @@ export class TenantService {
     } catch (err) {
       throw this.translate(err);
     }
+  }
+
+  /**
+   * The acting tenant and its stats for a read-only answer (the hot `GET /api/v1/tenant` and
+   * `{ tenant }`). While the change feed listens, both are kept for READ_TTL_MS: a change to the
+   * tenant row evicts it on every instance at commit (this one at once), and the stats, which
+   * are metering, may lag by up to that long. The entity is shared by readers: never changed.
+   */
+  async read(ctx: ServiceContext): Promise<{ tenant: Tenant; stats: TenantStats }> {
+    const tenantId = requireTenant(ctx);
+    const caching = this.feed.listening;
+    const hit = caching ? this.reads.get(tenantId) : undefined;
+    if (hit && hit.until > Date.now()) return hit;
+    const generation = this.readGeneration;
+    const tenant = await this.get(ctx);
+    const stats = await this.stats(ctx, tenant);
+    if (caching && generation === this.readGeneration) {
+      if (this.reads.size >= 10_000) this.reads.delete(this.reads.keys().next().value!);
+      this.reads.set(tenantId, { tenant, stats, until: Date.now() + READ_TTL_MS });
+    }
+    return { tenant, stats };
   }
 
   /** The caller's own tenant (for operators, the one named by X-Tenant-ID); never a deleted one. */
@@ -295,10 +326,11 @@ export class TenantService {
           keysRevoked = await this.transition(em, tenant, data.status);
         }
         this.audit.record(em, ctx, { action, targetType: 'tenant', targetId: tenant.id, tenantId: tenant.id, before, after: { ...tenantSnapshot(tenant), ...keysRevoked } });
+        if (action === 'tenant.updated') await this.feed.publish(em, { kind: 'tenant', id: tenant.id });
         await em.flush();
         return tenant;
       });
-      if (data.status !== undefined) this.feed.local({ kind: 'tenant', id: updated.id });
+      this.feed.local({ kind: 'tenant', id: updated.id });
       return updated;
     } catch (err) {
       throw this.translate(err);

@@ -1,0 +1,25 @@
+require('/work/main/node_modules/reflect-metadata');
+const { initOrm } = require('/work/main/dist/src/db/orm');
+const { createServices } = require('/work/main/dist/src/services');
+const { buildApp } = require('/work/main/dist/src/app');
+const { loadConfig } = require('/work/main/dist/src/config');
+const inspector = require('inspector'); const fs = require('fs');
+(async () => {
+  const url = 'postgres://postgres@127.0.0.1:5432/benchdbg';
+  const orm = await initOrm({ url });
+  const services = createServices(orm, loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: url, TENANTRY_MASTER_KEY: require('crypto').randomBytes(32).toString('base64'), TENANTRY_RATE_LIMIT_PER_MINUTE: '1000000000' }), console.error);
+  const app = await buildApp(services);
+  await services.feed.start();
+  const key = fs.readFileSync('/tmp/key', 'utf8').trim();
+  const path = process.argv[2] || '/api/v1/tenant';
+  const gq = JSON.stringify({ query: '{ tenant { id name settings { retention_days } } }' });
+  const req = () => path === '/graphql' ? app.inject({ method: 'POST', url: path, payload: gq, headers: { authorization: 'Bearer ' + key, 'content-type': 'application/json' } }) : app.inject({ url: path, headers: { authorization: 'Bearer ' + key } });
+  for (let i = 0; i < 3000; i++) await req();
+  const s = new inspector.Session(); s.connect();
+  const post = (m, p) => new Promise((res, rej) => s.post(m, p, (e, r) => e ? rej(e) : res(r)));
+  await post('Profiler.enable'); await post('Profiler.setSamplingInterval', { interval: 50 }); await post('Profiler.start');
+  for (let i = 0; i < 5000; i++) await req();
+  const { profile } = await post('Profiler.stop');
+  fs.writeFileSync('/tmp/steady.cpuprofile', JSON.stringify(profile));
+  await app.close(); await orm.close();
+})();
