@@ -95,6 +95,9 @@ async function load(label: string, opts: Cannon & { verify: (body: string) => bo
 async function interleave(a: () => Promise<number>, b: () => Promise<number>): Promise<{ a: number; b: number; ratio: number }> {
   const as: number[] = [];
   const bs: number[] = [];
+  // One unrecorded round each first: JIT, pools and caches warm, on both sides alike.
+  await a();
+  await b();
   for (let i = 0; i < ROUNDS; i++) {
     as.push(await a());
     bs.push(await b());
