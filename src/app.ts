@@ -10,6 +10,7 @@ import { OPERATIONS } from './auth/operations';
 import { RequestContext } from './context';
 import { pendingMigrations } from './db/orm';
 import { AppError, ERROR_CODES } from './errors';
+import { GRAPHQL_LIMITS, graphqlArmor } from './graphql/armor';
 import { buildGraphQLSchema } from './graphql/schema';
 import { runRoute } from './rest/route-table';
 import { rateHeaders, type RateInfo } from './modules/limits/rate-limiter';
@@ -42,6 +43,12 @@ function graphqlErrorPlugin(): ApolloServerPlugin<RequestContext> {
           }
         },
         async willSendResponse({ response, errors, contextValue }) {
+          // An unexpected error shows nothing of itself, only the id that finds it in the log.
+          if (response.body.kind === 'single') {
+            for (const e of response.body.singleResult.errors ?? []) {
+              if (e.extensions?.code === 'INTERNAL_SERVER_ERROR') (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            }
+          }
           // The same Retry-After and RateLimit-* headers REST sends, for clients that honour them.
           const limited = errors?.find((e) => typeof e.extensions?.retryAfter === 'number');
           if (limited) response.http.headers.set('retry-after', String(limited.extensions.retryAfter));
@@ -149,8 +156,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     });
   }
 
+  const armor = graphqlArmor(config.production);
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildGraphQLSchema(),
+    validationRules: armor.validationRules,
+    // Both also Apollo 5's defaults, stated so a change of default cannot turn them on.
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
     logger: app.log,
     introspection: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
@@ -158,9 +170,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     // The process owns shutdown order: Fastify's close drains requests (so no Apollo drain
     // plugin, which would close Fastify from inside its own close), then Apollo stops.
     stopOnTerminationSignals: false,
-    // A cheap bound on document size; depth, alias and cost limits are for a later change.
-    parseOptions: { maxTokens: 5000 },
+    parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
     plugins: [
+      ...armor.plugins,
       graphqlErrorPlugin(),
       config.production
         ? ApolloServerPluginLandingPageDisabled()

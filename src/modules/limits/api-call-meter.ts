@@ -34,7 +34,7 @@ export class ApiCallMeter extends PeriodicFlush {
            join tenants t on t.id = v.tenant_id
           -- One lock order for every instance's flush, so concurrent flushes cannot deadlock.
           order by v.tenant_id
-         on conflict (tenant_id, day, resource, metric) do update set value = d.value + excluded.value`,
+         on conflict (tenant_id, day, resource, metric, shard) do update set value = d.value + excluded.value`,
         [day, JSON.stringify(batch.map(([tenant_id, n]) => ({ tenant_id, n })))],
       );
     } catch (err) {

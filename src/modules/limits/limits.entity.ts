@@ -60,6 +60,13 @@ export class UsageDaily {
   @PrimaryKey({ type: 'string', length: 64 })
   metric!: string;
 
+  /**
+   * Writers spread over DAILY_SHARDS rows per day, resource and metric, and readers sum them:
+   * the day's total must not become a second hot row behind every consume on a hot counter.
+   */
+  @PrimaryKey({ type: 'smallint', default: 0 })
+  shard: number = 0;
+
   @Property({ type: new BigIntType('number') })
   value!: number;
 }

@@ -59,6 +59,9 @@ interface Applicable {
   limit: number;
 }
 
+/** A random one of 8 rows for the day's total (see UsageDaily.shard). */
+const DAILY_SHARD = 'floor(random() * 8)::smallint';
+
 /** Definitions are cached this long at most (evicted at once on change while the feed listens). */
 const DEFINITIONS_TTL_MS = 5000;
 
@@ -202,8 +205,8 @@ export class LimitsService {
           await this.alertCrossings(em, tenantId, r, Number(row.value) - data.amount, Number(row.value));
         }
         await em.execute(
-          `insert into usage_daily as d (tenant_id, day, resource, metric, value) values (?, ?::date, ?, ?, ?::bigint)
-           on conflict (tenant_id, day, resource, metric) do update set value = d.value + excluded.value`,
+          `insert into usage_daily as d (tenant_id, day, resource, metric, shard, value) values (?, ?::date, ?, ?, ${DAILY_SHARD}, ?::bigint)
+           on conflict (tenant_id, day, resource, metric, shard) do update set value = d.value + excluded.value`,
           [tenantId, this.now().toISOString().slice(0, 10), data.resource, data.metric, data.amount],
         );
         const answer = this.answer(rules, values, 0);
@@ -234,8 +237,8 @@ export class LimitsService {
          do update set value = c.value + excluded.value where not ?::boolean or c.value + excluded.value <= ?::bigint
          returning value),
        d as (
-         insert into usage_daily as d (tenant_id, day, resource, metric, value) select ?::uuid, ?::date, ?, ?, ?::bigint from c
-         on conflict (tenant_id, day, resource, metric) do update set value = d.value + excluded.value)
+         insert into usage_daily as d (tenant_id, day, resource, metric, shard, value) select ?::uuid, ?::date, ?, ?, ${DAILY_SHARD}, ?::bigint from c
+         on conflict (tenant_id, day, resource, metric, shard) do update set value = d.value + excluded.value)
        select value from c`,
       [
         tenantId, r.subject, r.def.resource, r.def.metric, r.def.period, r.windowStart, data.amount, blocking, data.amount, r.limit, blocking, r.limit,

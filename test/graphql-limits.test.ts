@@ -1,0 +1,110 @@
+import { describe, expect, it, vi } from 'vitest';
+import { GRAPHQL_LIMITS } from '../src/graphql/armor';
+import { useHarness } from './support/harness';
+
+const h = useHarness();
+const prod = useHarness({ NODE_ENV: 'production' });
+
+async function post(harness: typeof h, query: string, key?: string, headers: Record<string, string> = {}) {
+  return harness.app.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+    payload: { query },
+  });
+}
+
+/** Runs `query` and counts the SQL statements it caused: a refused document must cause none. */
+async function refused(query: string, pattern: RegExp) {
+  const t = await h.register();
+  const spy = vi.spyOn(h.orm.em.getConnection(), 'execute');
+  try {
+    const res = await post(h, query, t.key);
+    expect(res.statusCode, res.body).toBe(400);
+    const errors: { message: string; extensions: { code: string } }[] = res.json().errors;
+    expect(errors.every((e) => e.extensions.code === 'GRAPHQL_VALIDATION_FAILED')).toBe(true);
+    expect(errors.some((e) => pattern.test(e.message)), JSON.stringify(errors)).toBe(true);
+    expect(spy).not.toHaveBeenCalled();
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('GraphQL abuse limits (graphql-armor), before any resolver or SQL', () => {
+  it('accepts the deepest real query of the schema', async () => {
+    const t = await h.register();
+    const res = await post(h, '{ tenants(first: 5) { edges { node { id stats { user_count } settings { retention_days } } } } }', t.key);
+    expect(res.json().errors).toBeUndefined();
+  });
+
+  it(`refuses depth over ${GRAPHQL_LIMITS.maxDepth}`, async () => {
+    // The schema has no cycle this deep: the limit is on the document, whatever it names.
+    let q = 'id';
+    for (let i = 0; i < GRAPHQL_LIMITS.maxDepth + 1; i++) q = `tenant { ${q} }`;
+    await refused(`{ ${q} }`, /depth/i);
+  });
+
+  it(`refuses more than ${GRAPHQL_LIMITS.maxAliases} aliases`, async () => {
+    const aliases = Array.from({ length: GRAPHQL_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: tenant { id }`).join(' ');
+    await refused(`{ ${aliases} }`, /aliases/i);
+  });
+
+  it(`refuses more than ${GRAPHQL_LIMITS.maxDirectives} directives`, async () => {
+    const directives = Array.from({ length: GRAPHQL_LIMITS.maxDirectives + 1 }, () => '@include(if: true)').join(' ');
+    await refused(`{ tenant ${directives} { id } }`, /directives/i);
+  });
+
+  it(`refuses documents over ${GRAPHQL_LIMITS.maxTokens} tokens`, async () => {
+    const t = await h.register();
+    const res = await post(h, `{ tenant { ${'id '.repeat(GRAPHQL_LIMITS.maxTokens)} } }`, t.key);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].message).toMatch(/token/i);
+  });
+
+  it(`refuses documents costing more than ${GRAPHQL_LIMITS.maxCost}`, async () => {
+    const wide = 'retention_days '.repeat(2500);
+    await refused(`{ tenants { edges { node { settings { ${wide} } } } } }`, /cost/i);
+  });
+
+  it('refuses batched requests and cross-site simple requests (CSRF prevention)', async () => {
+    const t = await h.register();
+    const batch = await h.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}` },
+      payload: [{ query: '{ tenant { id } }' }, { query: '{ tenant { id } }' }],
+    });
+    expect(batch.statusCode).toBe(400);
+    const simpleGet = await h.app.inject({ method: 'GET', url: '/graphql?query=%7B__typename%7D' });
+    expect(simpleGet.statusCode).toBe(400);
+    expect(simpleGet.body).toMatch(/CSRF|preflight/i);
+    const textPlain = await h.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'text/plain' }, payload: '{"query":"{__typename}"}' });
+    expect(textPlain.statusCode).toBeGreaterThanOrEqual(400);
+  });
+
+  it('development suggests field names; production does not, and has no introspection or landing page', async () => {
+    const devKey = (await h.register()).key;
+    expect((await post(h, '{ tenant { nme } }', devKey)).json().errors[0].message).toMatch(/Did you mean/);
+    const key = (await prod.register()).key;
+    const typo = await post(prod, '{ tenant { nme } }', key);
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().errors[0].message).not.toMatch(/Did you mean/);
+    const introspection = await post(prod, '{ __schema { types { name } } }', key);
+    expect(introspection.json().errors[0].message).toMatch(/introspection/i);
+    const landing = await prod.app.inject({ method: 'GET', url: '/graphql', headers: { accept: 'text/html' } });
+    expect(landing.body).not.toMatch(/<html|sandbox/i);
+  });
+
+  it('masks unexpected errors, with the request id that finds them in the log', async () => {
+    const t = await prod.register();
+    await prod.sql('alter table tenant_settings rename to tenant_settings_gone');
+    try {
+      const res = await post(prod, '{ tenantSettings { name value } }', t.key);
+      const [err] = res.json().errors;
+      expect(err).toMatchObject({ message: 'Unexpected error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: res.headers['x-request-id'] } });
+      expect(res.body).not.toMatch(/tenant_settings|stack|select/i);
+    } finally {
+      await prod.sql('alter table tenant_settings_gone rename to tenant_settings');
+    }
+  });
+});
