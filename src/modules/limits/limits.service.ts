@@ -4,6 +4,7 @@ import { requireTenant, type ServiceContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import { parseInput } from '../../validation';
 import type { ChangeFeed } from '../../db/change-feed';
+import { prepared } from '../../db/prepared';
 import type { AuditService } from '../audit/audit.service';
 import type { EventService } from '../events/event.service';
 import { definitionsSchema, effectiveLimit, PERIODS, windowOf, type LimitDefinition } from './limit-definition';
@@ -229,21 +230,21 @@ export class LimitsService {
    */
   private async applyOne(em: EntityManager, tenantId: string, r: Applicable, data: { resource: string; metric: string; amount: number }, conditional: boolean): Promise<LimitAnswer> {
     const blocking = conditional && r.limit !== -1 && r.def.gateAction !== 'warn';
-    const [row] = await em.execute<{ value: string }[]>(
+    const [row] = await prepared<{ value: string }>(
+      em,
+      'tenantry_consume_one',
       `with c as (
          insert into usage_counters as c (tenant_id, subject, resource, metric, period, window_start, value)
-         select ?::uuid, ?, ?, ?, ?, ?::timestamptz, ?::bigint where not ?::boolean or ?::bigint <= ?::bigint
+         select $1::uuid, $2, $3, $4, $5, $6::timestamptz, $7::bigint where not $8::boolean or $7::bigint <= $9::bigint
          on conflict (tenant_id, subject, resource, metric, period, window_start)
-         do update set value = c.value + excluded.value where not ?::boolean or c.value + excluded.value <= ?::bigint
+         do update set value = c.value + excluded.value where not $8::boolean or c.value + excluded.value <= $9::bigint
          returning value),
        d as (
-         insert into usage_daily as d (tenant_id, day, resource, metric, shard, value) select ?::uuid, ?::date, ?, ?, ${DAILY_SHARD}, ?::bigint from c
+         insert into usage_daily as d (tenant_id, day, resource, metric, shard, value)
+         select $1::uuid, $10::date, $3, $4, floor(random() * 8)::smallint, $7::bigint from c
          on conflict (tenant_id, day, resource, metric, shard) do update set value = d.value + excluded.value)
        select value from c`,
-      [
-        tenantId, r.subject, r.def.resource, r.def.metric, r.def.period, r.windowStart, data.amount, blocking, data.amount, r.limit, blocking, r.limit,
-        tenantId, this.now().toISOString().slice(0, 10), data.resource, data.metric, data.amount,
-      ],
+      [tenantId, r.subject, r.def.resource, r.def.metric, r.def.period, r.windowStart, data.amount, blocking, r.limit, this.now().toISOString().slice(0, 10)],
     );
     if (!row) throw new Denied();
     const value = Number(row.value);
