@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { OPERATIONS } from './auth/operations';
 import { RequestContext } from './context';
 import { pendingMigrations } from './db/orm';
-import { AppError, ERROR_CODES } from './errors';
+import { AppError, databaseUnavailable, ERROR_CODES, RETRY_AFTER_SECONDS } from './errors';
 import { GRAPHQL_LIMITS, graphqlArmor } from './graphql/armor';
 import { buildGraphQLSchema } from './graphql/schema';
 import { runRoute } from './rest/route-table';
@@ -37,7 +37,7 @@ function graphqlErrorPlugin(): ApolloServerPlugin<RequestContext> {
         async didEncounterErrors({ errors, contextValue, logger }) {
           for (const err of errors) {
             const original = unwrapResolverError(err);
-            if (!(original instanceof GraphQLError)) {
+            if (!(original instanceof GraphQLError) && !databaseUnavailable(original)) {
               logger.error(`request ${contextValue.requestId}: ${(original as Error)?.stack ?? String(original)}`);
             }
           }
@@ -48,6 +48,11 @@ function graphqlErrorPlugin(): ApolloServerPlugin<RequestContext> {
             for (const e of response.body.singleResult.errors ?? []) {
               if (e.extensions?.code === 'INTERNAL_SERVER_ERROR') (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
             }
+          }
+          // The database is down or too slow: 503 with Retry-After, as REST answers.
+          if (errors?.some((e) => databaseUnavailable(unwrapResolverError(e)))) {
+            response.http.status = 503;
+            response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
           }
           // The same Retry-After and RateLimit-* headers REST sends, for clients that honour them.
           const limited = errors?.find((e) => typeof e.extensions?.retryAfter === 'number');
@@ -117,6 +122,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       // Fastify's own refusals: malformed JSON, oversized body, unsupported media type.
       return reply.code(status).send({ error: reasonFor(status), message: err.message });
     }
+    const down = databaseUnavailable(err);
+    if (down) {
+      req.log.warn({ err: { message: (err as Error).message, code: (err as { code?: unknown }).code } }, 'database unavailable');
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ error: 'Service Unavailable', message: down.message });
+    }
     req.log.error({ err }, 'unexpected error');
     return reply
       .code(500)
@@ -180,6 +190,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     ],
     formatError: (formatted, error) => {
       const original = unwrapResolverError(error);
+      const down = databaseUnavailable(original);
+      if (down) return { message: down.message, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: RETRY_AFTER_SECONDS } };
       if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
       return { message: 'Unexpected error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },

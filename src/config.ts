@@ -46,6 +46,8 @@ const envSchema = z.object({
     .transform((v) => v === 'true' || v === '1')
     .default(true),
   TENANTRY_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  TENANTRY_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+  TENANTRY_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   // During a master-key rotation: the keys being replaced, comma-separated.
   TENANTRY_PREVIOUS_MASTER_KEYS: z
     .string()
@@ -87,6 +89,10 @@ export interface Config {
   webhookWorker: boolean;
   /** How long a receiver has to answer one delivery attempt. */
   webhookTimeoutSeconds: number;
+  /** Longest a statement may run (0: no limit); past it the request answers 503. */
+  statementTimeoutMs: number;
+  /** Longest a request waits for a database connection; past it, 503. */
+  poolTimeoutMs: number;
   previousMasterKeys: Buffer[];
   logLevel: string;
 }
@@ -125,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowPrivate: e.TENANTRY_WEBHOOK_ALLOW_PRIVATE,
     webhookWorker: e.TENANTRY_WEBHOOK_WORKER,
     webhookTimeoutSeconds: e.TENANTRY_WEBHOOK_TIMEOUT_SECONDS,
+    statementTimeoutMs: e.TENANTRY_STATEMENT_TIMEOUT_MS,
+    poolTimeoutMs: e.TENANTRY_POOL_TIMEOUT_MS,
     previousMasterKeys: e.TENANTRY_PREVIOUS_MASTER_KEYS ?? [],
     logLevel: e.LOG_LEVEL,
   };

@@ -63,3 +63,28 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   if (!pgCode && !orm) return false;
   return constraint ? String((err as Error).message ?? '').includes(constraint) || e.constraint === constraint : true;
 }
+
+/** PostgreSQL error classes that say "not now" rather than "wrong": connection, rollback (deadlock, serialization), resources, shutdown, cancel. */
+const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+const TRANSIENT_MESSAGE = /Connection terminated|Knex: Timeout acquiring a connection|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/i;
+
+/**
+ * The database is unreachable, restarting, overloaded or too slow: a 503 with Retry-After (the
+ * client may try again in a moment), not a 500. Null for anything else.
+ */
+export function databaseUnavailable(err: unknown): AppError | null {
+  const e = err as { code?: unknown; sqlState?: unknown; name?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return null;
+  const state = typeof e.sqlState === 'string' ? e.sqlState : typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : '';
+  const transient =
+    TRANSIENT_SQLSTATE.test(state) ||
+    (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) ||
+    e.name === 'KnexTimeoutError' ||
+    e.name === 'ConnectionException' ||
+    (typeof e.message === 'string' && TRANSIENT_MESSAGE.test(e.message));
+  if (!transient) return null;
+  const message = state === '57014' ? 'The database took too long to answer; try again' : 'The database is unavailable; try again shortly';
+  return new AppError('SERVICE_UNAVAILABLE', message, { retryAfter: RETRY_AFTER_SECONDS });
+}
+export const RETRY_AFTER_SECONDS = 5;

@@ -12,9 +12,11 @@ async function main(): Promise<void> {
 
   const db = await openDatabase(config, () => {});
   say(db.embedded ? `Embedded PostgreSQL running, data in ${config.dataDir}` : 'Using DATABASE_URL');
-  const orm = await initOrm({ url: db.url });
-  const applied = await migrate(orm);
+  // Migrations on a connection of their own: the app's statement timeout must not cut one short.
+  const migrator = await initOrm({ url: db.url, poolMax: 1 });
+  const applied = await migrate(migrator).finally(() => migrator.close());
   if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
+  const orm = await initOrm({ url: db.url, statementTimeoutMs: config.statementTimeoutMs, acquireTimeoutMs: config.poolTimeoutMs });
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   const services = createServices(orm, config, (err) => app?.log.error({ err }, 'background write failed'));

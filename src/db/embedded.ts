@@ -27,6 +27,8 @@ export interface EmbeddedOptions {
   database?: string;
   /** When false the cluster's files are removed on stop (tests). */
   persistent?: boolean;
+  /** A fixed port (a restart keeps its clients' URLs valid); default: a free one. */
+  port?: number;
   log?: (message: string) => void;
 }
 
@@ -227,7 +229,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
 
   await stopOrphan(pgDir, log);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   let child: ChildProcess;
   try {
     child = await startServer(

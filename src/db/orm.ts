@@ -9,6 +9,10 @@ import { ENTITIES } from './entities';
 export interface OrmOptions {
   url: string;
   poolMax?: number;
+  /** Statements running longer are cancelled by PostgreSQL (0 or unset: no limit). */
+  statementTimeoutMs?: number;
+  /** How long a request waits for a pooled connection before it is refused (503). */
+  acquireTimeoutMs?: number;
   debug?: boolean;
   log?: (message: string) => void;
 }
@@ -26,6 +30,14 @@ export function ormConfig(options: OrmOptions): Options {
     logger: options.log,
     discovery: { disableDynamicFileAccess: true },
     pool: { min: 0, max: options.poolMax ?? 10 },
+    driverOptions: {
+      // An exhausted pool or an unreachable server answers 503 within seconds, never hangs.
+      acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
+      connection: {
+        connectionTimeoutMillis: 5000,
+        ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      },
+    },
     migrations: {
       tableName: 'mikro_orm_migrations',
       silent: true,

@@ -67,7 +67,7 @@ export function useHarness(env: Record<string, string> = {}): Harness {
       TENANTRY_MASTER_KEY: randomBytes(32).toString('base64'),
       ...env,
     });
-    const orm = await initOrm({ url: withDatabase(adminUrl, database), poolMax: 5 });
+    const orm = await initOrm({ url: withDatabase(adminUrl, database), poolMax: 5, statementTimeoutMs: config.statementTimeoutMs, acquireTimeoutMs: config.poolTimeoutMs });
     const services = createServices(orm, config, (err) => {
       throw err;
     });
