@@ -11,6 +11,7 @@ import { RequestContext } from './context';
 import { pendingMigrations } from './db/orm';
 import { AppError, databaseUnavailable, ERROR_CODES, RETRY_AFTER_SECONDS } from './errors';
 import { GRAPHQL_LIMITS, graphqlArmor } from './graphql/armor';
+import { Metrics } from './metrics';
 import { buildGraphQLSchema } from './graphql/schema';
 import { runRoute } from './rest/route-table';
 import { rateHeaders, type RateInfo } from './modules/limits/rate-limiter';
@@ -21,8 +22,18 @@ export const BODY_LIMIT = 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
-export function createRequestContext(services: Services, request: FastifyRequest): RequestContext {
-  return new RequestContext(services, { requestId: request.id, ip: request.ip, headers: request.headers });
+export function createRequestContext(services: Services, request: FastifyRequest, reply?: FastifyReply): RequestContext {
+  return new RequestContext(services, {
+    requestId: request.id,
+    ip: request.ip,
+    headers: request.headers,
+    // Every later line of this request (errors, "request completed") names tenant and key.
+    onPrincipal: (p) => {
+      request.log = request.log.child({ tenantId: p.keyTenantId, keyPrefix: p.prefix });
+      // The reply keeps its own reference: "request completed" is logged through it.
+      if (reply) reply.log = request.log;
+    },
+  });
 }
 
 function reasonFor(status: number): string {
@@ -30,12 +41,13 @@ function reasonFor(status: number): string {
 }
 
 /** Anything that is not a deliberate error is logged in full and shown as a bare 500. */
-function graphqlErrorPlugin(): ApolloServerPlugin<RequestContext> {
+function graphqlErrorPlugin(metrics?: Metrics): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue, logger }) {
           for (const err of errors) {
+            metrics?.graphqlError(err.extensions?.code);
             const original = unwrapResolverError(err);
             if (!(original instanceof GraphQLError) && !databaseUnavailable(original)) {
               logger.error(`request ${contextValue.requestId}: ${(original as Error)?.stack ?? String(original)}`);
@@ -110,6 +122,14 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     reply.header('x-request-id', req.id);
   });
 
+  const metrics = config.metrics ? new Metrics(services.orm) : undefined;
+  if (metrics) {
+    app.addHook('onResponse', async (req, reply) => {
+      metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    });
+    app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  }
+
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
       const { code: _code, ...extra } = err.extensions as Record<string, unknown>;
@@ -153,7 +173,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       method: route.method,
       url: route.path,
       handler: async (req, reply) => {
-        const requestContext = createRequestContext(services, req);
+        const requestContext = createRequestContext(services, req, reply);
         const ctx = await requestContext.authorize(OPERATIONS[route.operation]);
         if (requestContext.rateLimit) reply.headers(rateHeaders(requestContext.rateLimit));
         const body = await runRoute(route, services, ctx, {
@@ -183,7 +203,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
     plugins: [
       ...armor.plugins,
-      graphqlErrorPlugin(),
+      graphqlErrorPlugin(metrics),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -200,7 +220,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
-    handler: fastifyApolloHandler(apollo, { context: async (req) => createRequestContext(services, req) }),
+    handler: fastifyApolloHandler(apollo, { context: async (req, reply) => createRequestContext(services, req, reply) }),
   });
 
   app.addHook('onClose', async () => {

@@ -46,6 +46,11 @@ const envSchema = z.object({
     .transform((v) => v === 'true' || v === '1')
     .default(true),
   TENANTRY_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  // Prometheus metrics at /metrics (no tenant data; keep it off the public network).
+  TENANTRY_METRICS: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .default(true),
   TENANTRY_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
   TENANTRY_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   // During a master-key rotation: the keys being replaced, comma-separated.
@@ -89,6 +94,8 @@ export interface Config {
   webhookWorker: boolean;
   /** How long a receiver has to answer one delivery attempt. */
   webhookTimeoutSeconds: number;
+  /** Serve Prometheus metrics at /metrics. */
+  metrics: boolean;
   /** Longest a statement may run (0: no limit); past it the request answers 503. */
   statementTimeoutMs: number;
   /** Longest a request waits for a database connection; past it, 503. */
@@ -131,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowPrivate: e.TENANTRY_WEBHOOK_ALLOW_PRIVATE,
     webhookWorker: e.TENANTRY_WEBHOOK_WORKER,
     webhookTimeoutSeconds: e.TENANTRY_WEBHOOK_TIMEOUT_SECONDS,
+    metrics: e.TENANTRY_METRICS,
     statementTimeoutMs: e.TENANTRY_STATEMENT_TIMEOUT_MS,
     poolTimeoutMs: e.TENANTRY_POOL_TIMEOUT_MS,
     previousMasterKeys: e.TENANTRY_PREVIOUS_MASTER_KEYS ?? [],

@@ -41,6 +41,8 @@ export interface RequestInfo {
   requestId: string;
   ip: string;
   headers: Record<string, string | string[] | undefined>;
+  /** Told who the caller is once the key is verified (the request's log lines name them). */
+  onPrincipal?: (principal: Principal) => void;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -103,6 +105,7 @@ export class RequestContext {
         this.rateLimit = (await this.services.rateLimiter.consume(() => this.em, principal.keyTenantId)) ?? undefined;
         this.services.apiCalls.count(principal.keyTenantId);
       }
+      this.info.onPrincipal?.(principal);
       return principal;
     })();
     return this.principalPromise;

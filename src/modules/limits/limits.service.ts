@@ -60,6 +60,31 @@ interface Applicable {
   limit: number;
 }
 
+/** The thresholds that raise an event, once per window each. */
+const THRESHOLDS = [
+  { level: '80', ratio: 0.8, type: 'limit.threshold_reached' },
+  { level: '100', ratio: 1, type: 'limit.exceeded' },
+] as const;
+/** THRESHOLDS as SQL rows (level, ratio, type, index), for the one-statement consume. */
+const THRESHOLD_ROWS = THRESHOLDS.map((t, i) => `('${t.level}', ${t.ratio}::float8, '${t.type}', ${i})`).join(', ');
+
+const ruleKey = (r: Applicable) => `${r.def.resource}/${r.def.metric}/${r.def.period}/${r.def.scope}/${r.subject}`;
+
+/** A threshold event's data, but for `current`. */
+function alertPayload(r: Applicable, ratio: number) {
+  return {
+    resource: r.def.resource,
+    metric: r.def.metric,
+    period: r.def.period,
+    scope: r.def.scope,
+    ...(r.def.scope === 'user' ? { userId: r.subject } : {}),
+    limit: r.limit,
+    threshold: ratio,
+    windowStart: r.windowStart.toISOString(),
+    resetAt: r.resetAt,
+  };
+}
+
 /** A random one of 8 rows for the day's total (see UsageDaily.shard). */
 const DAILY_SHARD = 'floor(random() * 8)::smallint';
 
@@ -230,6 +255,8 @@ export class LimitsService {
    */
   private async applyOne(em: EntityManager, tenantId: string, r: Applicable, data: { resource: string; metric: string; amount: number }, conditional: boolean): Promise<LimitAnswer> {
     const blocking = conditional && r.limit !== -1 && r.def.gateAction !== 'warn';
+    // The threshold alerts and their outbox events are part of the same statement, so they
+    // commit with the counter (as in the transactional path), in the counter's lock order.
     const [row] = await prepared<{ value: string }>(
       em,
       'tenantry_consume_one',
@@ -242,20 +269,26 @@ export class LimitsService {
        d as (
          insert into usage_daily as d (tenant_id, day, resource, metric, shard, value)
          select $1::uuid, $10::date, $3, $4, floor(random() * 8)::smallint, $7::bigint from c
-         on conflict (tenant_id, day, resource, metric, shard) do update set value = d.value + excluded.value)
+         on conflict (tenant_id, day, resource, metric, shard) do update set value = d.value + excluded.value),
+       a as (
+         insert into limit_alerts (tenant_id, rule, window_start, level)
+         select $1::uuid, $11, $6::timestamptz, t.level from c, (values ${THRESHOLD_ROWS}) as t(level, ratio, type, n)
+          where $9::bigint > 0 and c.value - $7::bigint < $9::bigint * t.ratio and c.value >= $9::bigint * t.ratio
+         on conflict do nothing returning level),
+       e as (
+         insert into events (id, tenant_id, type, data, occurred_at)
+         select gen_random_uuid(), $1::uuid, t.type, ($12::jsonb -> t.n) || jsonb_build_object('current', c.value),
+                clock_timestamp() + make_interval(secs => t.n / 1000.0)
+           from a join (values ${THRESHOLD_ROWS}) as t(level, ratio, type, n) on t.level = a.level, c)
        select value from c`,
-      [tenantId, r.subject, r.def.resource, r.def.metric, r.def.period, r.windowStart, data.amount, blocking, r.limit, this.now().toISOString().slice(0, 10)],
+      [
+        tenantId, r.subject, r.def.resource, r.def.metric, r.def.period, r.windowStart, data.amount, blocking, r.limit,
+        this.now().toISOString().slice(0, 10), ruleKey(r), JSON.stringify(THRESHOLDS.map((t) => alertPayload(r, t.ratio))),
+      ],
     );
     if (!row) throw new Denied();
     const value = Number(row.value);
-    if (this.crosses(r, value - data.amount, value)) {
-      await em.transactional((tx) => this.alertCrossings(tx, tenantId, r, value - data.amount, value));
-    }
     return this.answer([r], [value], 0);
-  }
-
-  private crosses(r: Applicable, before: number, after: number): boolean {
-    return r.limit > 0 && [0.8, 1].some((ratio) => before < r.limit * ratio && after >= r.limit * ratio);
   }
 
   /**
@@ -264,30 +297,15 @@ export class LimitsService {
    */
   private async alertCrossings(em: EntityManager, tenantId: string, r: Applicable, before: number, after: number): Promise<void> {
     if (r.limit <= 0) return;
-    for (const [level, ratio, type] of [
-      ['80', 0.8, 'limit.threshold_reached'],
-      ['100', 1, 'limit.exceeded'],
-    ] as const) {
+    for (const { level, ratio, type } of THRESHOLDS) {
       const mark = r.limit * ratio;
       if (!(before < mark && after >= mark)) continue;
-      const ruleKey = `${r.def.resource}/${r.def.metric}/${r.def.period}/${r.def.scope}/${r.subject}`;
       const [fresh] = await em.execute<{ level: string }[]>(
         `insert into limit_alerts (tenant_id, rule, window_start, level) values (?, ?, ?, ?) on conflict do nothing returning level`,
-        [tenantId, ruleKey, r.windowStart, level],
+        [tenantId, ruleKey(r), r.windowStart, level],
       );
       if (!fresh) continue;
-      this.events.emit(em, tenantId, type, {
-        resource: r.def.resource,
-        metric: r.def.metric,
-        period: r.def.period,
-        scope: r.def.scope,
-        ...(r.def.scope === 'user' ? { userId: r.subject } : {}),
-        current: after,
-        limit: r.limit,
-        threshold: ratio,
-        windowStart: r.windowStart.toISOString(),
-        resetAt: r.resetAt,
-      });
+      this.events.emit(em, tenantId, type, { ...alertPayload(r, ratio), current: after });
     }
   }
 

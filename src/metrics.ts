@@ -1,0 +1,82 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+interface KnexPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
+/**
+ * Prometheus metrics (prom-client), in a registry of this app's own so two apps in one process
+ * (tests) never collide. Labels are routes as declared (`/api/v1/webhooks/:id`), never tenant
+ * ids or raw paths, so their number stays bounded.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly duration: Histogram<'method' | 'route'>;
+  private readonly authFailures: Counter<'door' | 'reason'>;
+  private readonly rateLimited: Counter<'door'>;
+
+  constructor(orm: MikroORM) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'tenantry_' });
+    this.requests = new Counter({ name: 'tenantry_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+    this.duration = new Histogram({
+      name: 'tenantry_http_request_duration_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    this.authFailures = new Counter({ name: 'tenantry_auth_failures_total', help: 'Requests refused for a missing or invalid key (401) or a missing scope (403)', labelNames: ['door', 'reason'], registers: [this.registry] });
+    this.rateLimited = new Counter({ name: 'tenantry_rate_limited_total', help: 'Requests refused by a rate limit (429)', labelNames: ['door'], registers: [this.registry] });
+    const pool = () => (orm.em.getConnection().getKnex().client as { pool?: KnexPool }).pool;
+    new Gauge({
+      name: 'tenantry_db_pool_connections',
+      help: 'Database pool connections by state',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const p = pool();
+        if (!p) return;
+        this.set({ state: 'used' }, p.numUsed());
+        this.set({ state: 'free' }, p.numFree());
+        this.set({ state: 'pending' }, p.numPendingAcquires());
+      },
+    });
+    new Gauge({
+      name: 'tenantry_webhook_backlog',
+      help: 'Webhook work waiting: events not yet dispatched, deliveries due now',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      async collect() {
+        const [row] = await orm.em.fork().execute<{ events: number; due: number }[]>(
+          `select (select count(*)::int from events where dispatched_at is null) as events,
+                  (select count(*)::int from webhook_deliveries where status = 'pending' and next_attempt_at <= now()) as due`,
+        );
+        this.set({ kind: 'undispatched_events' }, row.events);
+        this.set({ kind: 'due_deliveries' }, row.due);
+      },
+    });
+  }
+
+  request(method: string, route: string, status: number, seconds: number): void {
+    this.requests.inc({ method, route, status: String(status) });
+    this.duration.observe({ method, route }, seconds);
+    if (route !== '/graphql') this.refusal('rest', status);
+  }
+
+  /** GraphQL answers refusals inside a 200: counted from the error codes instead. */
+  graphqlError(code: unknown): void {
+    if (code === 'UNAUTHENTICATED') this.refusal('graphql', 401);
+    else if (code === 'FORBIDDEN') this.refusal('graphql', 403);
+    else if (code === 'RATE_LIMITED') this.refusal('graphql', 429);
+  }
+
+  private refusal(door: string, status: number): void {
+    if (status === 401) this.authFailures.inc({ door, reason: 'unauthenticated' });
+    else if (status === 403) this.authFailures.inc({ door, reason: 'forbidden' });
+    else if (status === 429) this.rateLimited.inc({ door });
+  }
+}

@@ -1,0 +1,71 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app';
+import { createServices } from '../src/services';
+import { useHarness } from './support/harness';
+
+const h = useHarness({ TENANTRY_RATE_LIMIT_PER_MINUTE: '5' });
+const off = useHarness({ TENANTRY_METRICS: 'false' });
+const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+
+const metric = (text: string, line: RegExp) => {
+  const found = text.split('\n').find((l) => line.test(l));
+  return found ? Number(found.split(' ').at(-1)) : 0;
+};
+
+describe('Prometheus metrics at /metrics', () => {
+  it('counts requests by route and status, latencies, auth failures and rate-limit refusals', async () => {
+    const t = await h.register();
+    const before = (await h.app.inject({ url: '/metrics' })).body;
+    await h.app.inject({ url: '/api/v1/tenant', headers: auth(t.key) });
+    await h.app.inject({ url: '/api/v1/tenant' });
+    await h.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: { query: '{ tenant { id } }' } });
+    // Five requests a minute: the rest of these are refused.
+    for (let i = 0; i < 6; i++) await h.app.inject({ url: '/api/v1/tenant', headers: auth(t.key) });
+    const res = await h.app.inject({ url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    const after = res.body;
+    const delta = (line: RegExp) => metric(after, line) - metric(before, line);
+    expect(delta(/^tenantry_http_requests_total\{method="GET",route="\/api\/v1\/tenant",status="200"\}/)).toBeGreaterThanOrEqual(1);
+    expect(delta(/^tenantry_http_requests_total\{method="GET",route="\/api\/v1\/tenant",status="401"\}/)).toBe(1);
+    expect(delta(/^tenantry_http_requests_total\{method="GET",route="\/api\/v1\/tenant",status="429"\}/)).toBeGreaterThanOrEqual(1);
+    expect(delta(/^tenantry_auth_failures_total\{door="rest",reason="unauthenticated"\}/)).toBe(1);
+    expect(delta(/^tenantry_auth_failures_total\{door="graphql",reason="unauthenticated"\}/)).toBe(1);
+    expect(delta(/^tenantry_rate_limited_total\{door="rest"\}/)).toBeGreaterThanOrEqual(1);
+    expect(after).toMatch(/^tenantry_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/v1\/tenant"\}/m);
+    expect(after).toMatch(/^tenantry_db_pool_connections\{state="used"\} \d+/m);
+    expect(after).toMatch(/^tenantry_webhook_backlog\{kind="due_deliveries"\} \d+/m);
+    expect(after).toMatch(/^tenantry_nodejs_eventloop_lag_p99_seconds /m);
+    // Routes as declared: no tenant id, key or raw path in any label.
+    expect(after).not.toContain(t.tenantId);
+    expect(after).not.toContain(t.key.slice(0, 12));
+  });
+
+  it('is off with TENANTRY_METRICS=false', async () => {
+    expect((await off.app.inject({ url: '/metrics' })).statusCode).toBe(404);
+  });
+});
+
+describe('structured logs', () => {
+  it('name the request id, tenant and key prefix on every line after authentication, never the key', async () => {
+    const t = await h.register();
+    const lines: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (c) => lines.push(...String(c).split('\n').filter(Boolean)));
+    const app = await buildApp(createServices(h.orm, { ...h.config, logLevel: 'info' }, () => {}), { logStream: stream });
+    let requestId = '';
+    try {
+      const res = await app.inject({ url: '/api/v1/tenant?token=secret-in-query', headers: auth(t.key) });
+      requestId = String(res.headers['x-request-id']);
+    } finally {
+      await app.close();
+    }
+    const entries = lines.map((l) => JSON.parse(l));
+    const completed = entries.find((e) => e.msg === 'request completed' && e.reqId === requestId);
+    expect(completed).toMatchObject({ tenantId: t.tenantId, keyPrefix: t.key.slice(0, completed?.keyPrefix?.length ?? 0), res: { statusCode: 200 } });
+    expect(completed.keyPrefix.length).toBeGreaterThan(5);
+    expect(lines.join('\n')).not.toContain(t.key);
+    expect(lines.join('\n')).not.toContain('secret-in-query');
+  });
+});
