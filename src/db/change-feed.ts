@@ -97,3 +97,39 @@ export class ChangeFeed {
     for (const h of this.handlers) h(message);
   }
 }
+
+/**
+ * A small cache that is only used while the change feed listens: entries live `ttlMs` at most,
+ * every invalidation evicts the entries `evicts` names (a reconnect, everything), and a load
+ * that raced an invalidation is returned but not kept, so it cannot outlive the change.
+ */
+export class FeedCache<V> {
+  private readonly entries = new Map<string, { value: V; until: number }>();
+  private generation = 0;
+
+  constructor(
+    private readonly feed: ChangeFeed,
+    private readonly ttlMs: number,
+    evicts: (message: Invalidation, key: string, value: V) => boolean,
+    private readonly max = 10_000,
+  ) {
+    feed.subscribe((m) => {
+      this.generation++;
+      if (m.kind === 'all') this.entries.clear();
+      else for (const [key, entry] of this.entries) if (evicts(m, key, entry.value)) this.entries.delete(key);
+    });
+  }
+
+  async get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
+    const caching = this.feed.listening;
+    const hit = caching ? this.entries.get(key) : undefined;
+    if (hit && hit.until > Date.now()) return hit.value;
+    const generation = this.generation;
+    const value = await load();
+    if (value !== undefined && caching && generation === this.generation) {
+      if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, { value, until: Date.now() + this.ttlMs });
+    }
+    return value;
+  }
+}

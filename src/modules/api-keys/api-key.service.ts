@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import type { ChangeFeed } from '../../db/change-feed';
+import { FeedCache, type ChangeFeed } from '../../db/change-feed';
 import { digestKey, digestsEqual, generateKey, parseKey, type KeyEnvironment } from '../../auth/key-format';
 import { holdsScope, PLATFORM_ADMIN, scopeProblem, TENANT_ADMIN } from '../../auth/scopes';
 import type { Config } from '../../config';
@@ -95,19 +95,16 @@ interface KeyRow {
 }
 
 const KEY_CACHE_TTL_MS = 5000;
-const KEY_CACHE_MAX = 10_000;
 
 export class ApiKeyService {
   /** Leak reports are public: bounded per client address. */
   private readonly leakReports = new Limit(60, 60, 'leaked-key reports');
 
   /**
-   * Verified keys by digest, for a few seconds. Used only while the change feed listens, so a
-   * revocation anywhere evicts here within milliseconds; `generation` keeps a lookup that raced
-   * an eviction from caching what it read before the change committed.
+   * Verified keys by digest, for a few seconds, while the change feed listens: a revocation,
+   * rotation, suspension or deletion anywhere evicts them within milliseconds.
    */
-  private readonly cache = new Map<string, { row: KeyRow; until: number }>();
-  private generation = 0;
+  private readonly cache: FeedCache<KeyRow>;
 
   constructor(
     private readonly orm: MikroORM,
@@ -116,35 +113,20 @@ export class ApiKeyService {
     private readonly audit: AuditService,
     private readonly feed: ChangeFeed,
   ) {
-    feed.subscribe((m) => {
-      this.generation++;
-      if (m.kind === 'all') this.cache.clear();
-      else if (m.kind === 'key') this.evict((row) => row.id === m.id);
-      else if (m.kind === 'tenant') this.evict((row) => row.tenant_id === m.id);
+    this.cache = new FeedCache<KeyRow>(feed, KEY_CACHE_TTL_MS, (m, _digest, row) => (m.kind === 'key' ? row.id === m.id : m.kind === 'tenant' && row.tenant_id === m.id));
+  }
+
+  private lookup(digest: string): Promise<KeyRow | undefined> {
+    return this.cache.get(digest, async () => {
+      const [row] = await this.orm.em.getConnection().execute<KeyRow[]>(
+        `select k.id, k.tenant_id, k.prefix, k.scopes, k.environment, k.digest, k.expires_at, k.revoked_at,
+                t.status as tenant_status, t.deleted_at as tenant_deleted_at
+           from api_keys k left join tenants t on t.id = k.tenant_id
+          where k.digest = ?`,
+        [digest],
+      );
+      return row;
     });
-  }
-
-  private evict(match: (row: KeyRow) => boolean): void {
-    for (const [digest, entry] of this.cache) if (match(entry.row)) this.cache.delete(digest);
-  }
-
-  private async lookup(digest: string): Promise<KeyRow | undefined> {
-    const caching = this.feed.listening;
-    const hit = caching ? this.cache.get(digest) : undefined;
-    if (hit && hit.until > Date.now()) return hit.row;
-    const generation = this.generation;
-    const [row] = await this.orm.em.getConnection().execute<KeyRow[]>(
-      `select k.id, k.tenant_id, k.prefix, k.scopes, k.environment, k.digest, k.expires_at, k.revoked_at,
-              t.status as tenant_status, t.deleted_at as tenant_deleted_at
-         from api_keys k left join tenants t on t.id = k.tenant_id
-        where k.digest = ?`,
-      [digest],
-    );
-    if (row && caching && generation === this.generation) {
-      if (this.cache.size >= KEY_CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(digest, { row, until: Date.now() + KEY_CACHE_TTL_MS });
-    }
-    return row;
   }
 
   /** After a key's change commits: every instance (this one at once) forgets it. */

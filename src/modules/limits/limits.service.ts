@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import { parseInput } from '../../validation';
-import type { ChangeFeed } from '../../db/change-feed';
+import { FeedCache, type ChangeFeed } from '../../db/change-feed';
 import { prepared } from '../../db/prepared';
 import type { AuditService } from '../audit/audit.service';
 import type { EventService } from '../events/event.service';
@@ -102,9 +102,8 @@ class Denied extends Error {}
 export class LimitsService {
   private readonly now: () => Date;
   private readonly feed?: ChangeFeed;
-  /** Definitions and plan per tenant, while the change feed listens (see `load`). */
-  private readonly loaded = new Map<string, { value: { set: LimitDefinition[]; plan: string }; until: number }>();
-  private generation = 0;
+  /** Definitions and plan per tenant, while the change feed listens. */
+  private readonly loaded?: FeedCache<{ set: LimitDefinition[]; plan: string }>;
 
   constructor(
     private readonly audit: AuditService,
@@ -114,11 +113,7 @@ export class LimitsService {
     this.now = options.now ?? (() => new Date());
     this.feed = options.feed;
     // A plan change or new definitions evict the tenant everywhere (kind "tenant").
-    this.feed?.subscribe((m) => {
-      this.generation++;
-      if (m.kind === 'all') this.loaded.clear();
-      else if (m.kind === 'tenant') this.loaded.delete(m.id);
-    });
+    if (this.feed) this.loaded = new FeedCache(this.feed, DEFINITIONS_TTL_MS, (m, tenantId) => m.kind === 'tenant' && tenantId === m.id);
   }
 
   async definitions(ctx: ServiceContext): Promise<LimitDefinition[]> {
@@ -310,16 +305,8 @@ export class LimitsService {
   }
 
   private async load(em: EntityManager, tenantId: string): Promise<{ set: LimitDefinition[]; plan: string }> {
-    const caching = this.feed?.listening ?? false;
-    const hit = caching ? this.loaded.get(tenantId) : undefined;
-    if (hit && hit.until > Date.now()) return hit.value;
-    const generation = this.generation;
-    const value = await this.loadFresh(em, tenantId);
-    if (caching && generation === this.generation) {
-      if (this.loaded.size >= 10_000) this.loaded.delete(this.loaded.keys().next().value!);
-      this.loaded.set(tenantId, { value, until: Date.now() + DEFINITIONS_TTL_MS });
-    }
-    return value;
+    const value = this.loaded ? await this.loaded.get(tenantId, () => this.loadFresh(em, tenantId)) : await this.loadFresh(em, tenantId);
+    return value!;
   }
 
   private async loadFresh(em: EntityManager, tenantId: string): Promise<{ set: LimitDefinition[]; plan: string }> {

@@ -8,7 +8,7 @@ import { requireTenant, type ServiceContext } from '../../context';
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../../errors';
 import { Limit } from '../../rate-limit';
 import { webhookUrlProblem } from '../webhooks/address-guard';
-import type { ChangeFeed } from '../../db/change-feed';
+import { FeedCache, type ChangeFeed } from '../../db/change-feed';
 import type { WebhookService } from '../webhooks/webhook.service';
 import { afterCursor, decodeCursor, encodeCursor } from '../../pagination';
 import { parseInput } from '../../validation';
@@ -133,8 +133,7 @@ const STATUS_ACTIONS: Record<TenantStatus, string> = {
 const READ_TTL_MS = 2000;
 
 export class TenantService {
-  private readonly reads = new Map<string, { tenant: Tenant; stats: TenantStats; until: number }>();
-  private readGeneration = 0;
+  private readonly reads: FeedCache<{ tenant: Tenant; stats: TenantStats }>;
   private readonly registrations: Limit;
 
   constructor(
@@ -145,11 +144,7 @@ export class TenantService {
     private readonly webhooks: WebhookService,
     private readonly feed: ChangeFeed,
   ) {
-    feed.subscribe((m) => {
-      this.readGeneration++;
-      if (m.kind === 'all') this.reads.clear();
-      else if (m.kind === 'tenant') this.reads.delete(m.id);
-    });
+    this.reads = new FeedCache(feed, READ_TTL_MS, (m, tenantId) => m.kind === 'tenant' && tenantId === m.id);
     this.registrations = new Limit(config.registrationsPerHour, 3600, 'registrations');
   }
 
@@ -215,18 +210,11 @@ export class TenantService {
    * are metering, may lag by up to that long. The entity is shared by readers: never changed.
    */
   async read(ctx: ServiceContext): Promise<{ tenant: Tenant; stats: TenantStats }> {
-    const tenantId = requireTenant(ctx);
-    const caching = this.feed.listening;
-    const hit = caching ? this.reads.get(tenantId) : undefined;
-    if (hit && hit.until > Date.now()) return hit;
-    const generation = this.readGeneration;
-    const tenant = await this.get(ctx);
-    const stats = await this.stats(ctx, tenant);
-    if (caching && generation === this.readGeneration) {
-      if (this.reads.size >= 10_000) this.reads.delete(this.reads.keys().next().value!);
-      this.reads.set(tenantId, { tenant, stats, until: Date.now() + READ_TTL_MS });
-    }
-    return { tenant, stats };
+    const read = await this.reads.get(requireTenant(ctx), async () => {
+      const tenant = await this.get(ctx);
+      return { tenant, stats: await this.stats(ctx, tenant) };
+    });
+    return read!;
   }
 
   /** The caller's own tenant (for operators, the one named by X-Tenant-ID); never a deleted one. */
