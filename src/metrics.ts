@@ -61,10 +61,21 @@ export class Metrics {
     });
   }
 
+  /** Children per label set, looked up by one string: labels are hashed once, not per request. */
+  private readonly children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+
   request(method: string, route: string, status: number, seconds: number): void {
-    this.requests.inc({ method, route, status: String(status) });
-    this.duration.observe({ method, route }, seconds);
-    if (route !== '/graphql') this.refusal('rest', status);
+    const key = `${method} ${route} ${status}`;
+    let child = this.children.get(key);
+    if (!child) {
+      child = { count: this.requests.labels(method, route, String(status)), time: this.duration.labels(method, route) };
+      this.children.set(key, child);
+    }
+    child.count.inc();
+    child.time.observe(seconds);
+    if (status === 401 || status === 403 || status === 429) {
+      if (route !== '/graphql') this.refusal('rest', status);
+    }
   }
 
   /** GraphQL answers refusals inside a 200: counted from the error codes instead. */
