@@ -19,7 +19,7 @@ import { buildApp } from '../src/app';
 import { generateKey } from '../src/auth/key-format';
 import { loadConfig } from '../src/config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded';
-import { initOrm, migrate } from '../src/db/orm';
+import { initOrm, migrateAsOwner } from '../src/db/orm';
 import { projectRoot } from '../src/paths';
 import { createServices } from '../src/services';
 
@@ -167,8 +167,8 @@ async function main() {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   const dbUrl = url.toString();
+  await migrateAsOwner(dbUrl);
   const orm = await initOrm({ url: dbUrl, poolMax: POOL });
-  await migrate(orm);
 
   try {
     const adminKey = generateKey('rk', 'live').key;

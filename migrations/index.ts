@@ -10,6 +10,7 @@ import { Migration20261126165711_events } from './Migration20261126165711_events
 import { Migration20261126170253_gauges } from './Migration20261126170253_gauges';
 import { Migration20261126181357_webhooks } from './Migration20261126181357_webhooks';
 import { Migration20261126184338_daily_shards } from './Migration20261126184338_daily_shards';
+import { Migration20261126203500_row_security } from './Migration20261126203500_row_security';
 
 /**
  * Every migration, in order. Generated files are committed and never edited after they land;
@@ -27,4 +28,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126170253_gauges', class: Migration20261126170253_gauges },
   { name: 'Migration20261126181357_webhooks', class: Migration20261126181357_webhooks },
   { name: 'Migration20261126184338_daily_shards', class: Migration20261126184338_daily_shards },
+  { name: 'Migration20261126203500_row_security', class: Migration20261126203500_row_security },
 ];

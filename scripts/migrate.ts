@@ -2,17 +2,15 @@
 import 'reflect-metadata';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/database';
-import { initOrm, migrate } from '../src/db/orm';
+import { migrateAsOwner } from '../src/db/orm';
 
 async function main() {
   const config = loadConfig();
   const db = await openDatabase(config, () => {});
-  const orm = await initOrm({ url: db.url });
   try {
-    const applied = await migrate(orm);
+    const applied = await migrateAsOwner(db.url);
     console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
   } finally {
-    await orm.close();
     await db.embedded?.stop();
   }
 }

@@ -38,7 +38,7 @@ async function main() {
   const embedded = process.env.DATABASE_URL
     ? undefined
     : await startEmbeddedPostgres({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-mig-')), persistent: false });
-  const orm = await initOrm({ url: process.env.DATABASE_URL ?? embedded!.url });
+  const orm = await initOrm({ url: process.env.DATABASE_URL ?? embedded!.url, owner: true });
   try {
     await migrate(orm);
     const result = await orm.getMigrator().createMigration(MIGRATIONS_DIR, false, false, name);

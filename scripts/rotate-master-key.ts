@@ -6,8 +6,8 @@
  */
 import 'reflect-metadata';
 import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/database';
-import { initOrm, migrate } from '../src/db/orm';
+import { applicationUrl, openDatabase } from '../src/database';
+import { initOrm, migrateAsOwner } from '../src/db/orm';
 import { createServices } from '../src/services';
 
 async function main() {
@@ -16,9 +16,14 @@ async function main() {
     throw new Error('set TENANTRY_MASTER_KEY to the new key and TENANTRY_PREVIOUS_MASTER_KEYS to the key(s) it replaces');
   }
   const db = await openDatabase(config, () => {});
-  const orm = await initOrm({ url: db.url });
   try {
-    await migrate(orm);
+    await migrateAsOwner(db.url);
+  } catch (err) {
+    await db.embedded?.stop();
+    throw err;
+  }
+  const orm = await initOrm({ url: await applicationUrl(db) });
+  try {
     const services = createServices(orm, config, () => {});
     const { rewrapped, remaining } = await services.secrets.rotateMasterKey(orm);
     console.log(`Re-sealed ${rewrapped} tenant data keys; ${remaining} remaining.`);

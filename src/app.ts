@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { OPERATIONS } from './auth/operations';
 import { RequestContext } from './context';
 import { pendingMigrations } from './db/orm';
+import { currentScope, inRequestScope, type DbScope } from './db/tenant-scope';
 import { AppError, databaseUnavailable, ERROR_CODES, RETRY_AFTER_SECONDS } from './errors';
 import { GRAPHQL_LIMITS, graphqlArmor } from './graphql/armor';
 import { Metrics } from './metrics';
@@ -22,8 +23,9 @@ export const BODY_LIMIT = 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
-export function createRequestContext(services: Services, request: FastifyRequest): RequestContext {
+export function createRequestContext(services: Services, request: FastifyRequest, scope?: DbScope): RequestContext {
   return new RequestContext(services, {
+    scope,
     requestId: request.id,
     ip: request.ip,
     headers: request.headers,
@@ -172,8 +174,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     app.route({
       method: route.method,
       url: route.path,
-      handler: async (req, reply) => {
-        const requestContext = createRequestContext(services, req);
+      handler: (req, reply) => inRequestScope(async (scope) => {
+        const requestContext = createRequestContext(services, req, scope);
         const ctx = await requestContext.authorize(OPERATIONS[route.operation]);
         if (requestContext.rateLimit) reply.headers(rateHeaders(requestContext.rateLimit));
         const body = await runRoute(route, services, ctx, {
@@ -182,7 +184,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
           query: req.query as Record<string, string>,
         });
         return reply.code(route.status ?? 200).send(body);
-      },
+      }),
     });
   }
 
@@ -217,10 +219,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     },
   });
   await apollo.start();
+  const graphql = fastifyApolloHandler(apollo, { context: async (req) => createRequestContext(services, req, currentScope()) });
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
-    handler: fastifyApolloHandler(apollo, { context: async (req) => createRequestContext(services, req) }),
+    handler(req, reply) {
+      return inRequestScope(() => graphql.call(this, req as Parameters<typeof graphql>[0], reply as Parameters<typeof graphql>[1]));
+    },
   });
 
   app.addHook('onClose', async () => {

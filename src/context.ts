@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Access } from './auth/operations';
+import { ALL_TENANTS, type DbScope } from './db/tenant-scope';
 import { missingScopeFor } from './auth/scopes';
 import { AppError, badInput, forbidden, missingScope, unauthenticated } from './errors';
 import type { RateInfo } from './modules/limits/rate-limiter';
@@ -41,6 +42,8 @@ export interface RequestInfo {
   requestId: string;
   ip: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The request's row-level scope, confined here once the key is verified. */
+  scope?: DbScope;
   /** Told who the caller is once the key is verified (the request's log lines name them). */
   onPrincipal?: (principal: Principal) => void;
 }
@@ -100,6 +103,8 @@ export class RequestContext {
       const key = presentedKey(this.info.headers);
       if (key === undefined) return null;
       const principal = await this.services.apiKeys.authenticate(key);
+      if (principal.operator) this.info.scope?.confine(ALL_TENANTS);
+      else if (principal.keyTenantId) this.info.scope?.confine(principal.keyTenantId);
       if (principal.keyTenantId && !principal.operator) {
         // Once per request, for both doors: the tenant's rate limit, then its API-call count.
         this.rateLimit = (await this.services.rateLimiter.consume(() => this.em, principal.keyTenantId)) ?? undefined;

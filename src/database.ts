@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import type { Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
+import { APP_ROLE } from './db/tenant-scope';
 
 /** DATABASE_URL when given; otherwise an embedded PostgreSQL in the data directory. */
 export async function openDatabase(
@@ -9,4 +12,27 @@ export async function openDatabase(
   if (config.databaseUrl) return { url: config.databaseUrl };
   const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
   return { url: embedded.url, embedded };
+}
+
+/**
+ * Where the application connects, once migrations have made its role. With the embedded
+ * database Tenantry owns the server, so the application logs in as its own role (a fresh password
+ * each start): it never holds the owner's credentials at all. With DATABASE_URL it logs in as
+ * that user and switches to the role on every connection (see db/orm.ts), so one URL suffices.
+ */
+export async function applicationUrl(db: { url: string; embedded?: EmbeddedDatabase }): Promise<string> {
+  if (!db.embedded) return db.url;
+  const password = randomBytes(24).toString('base64url');
+  const owner = new Client({ connectionString: db.url });
+  await owner.connect();
+  try {
+    // The password is a literal in DDL (no parameters there); base64url needs no quoting.
+    await owner.query(`alter role ${APP_ROLE} with login password '${password}'`);
+  } finally {
+    await owner.end();
+  }
+  const url = new URL(db.url);
+  url.username = APP_ROLE;
+  url.password = password;
+  return url.toString();
 }

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
-import { openDatabase } from './database';
-import { initOrm, migrate } from './db/orm';
+import { applicationUrl, openDatabase } from './database';
+import { initOrm, migrateAsOwner } from './db/orm';
 import { PurgeJob } from './modules/tenants/purge-job';
 import { createServices } from './services';
 
@@ -12,11 +12,9 @@ async function main(): Promise<void> {
 
   const db = await openDatabase(config, () => {});
   say(db.embedded ? `Embedded PostgreSQL running, data in ${config.dataDir}` : 'Using DATABASE_URL');
-  // Migrations on a connection of their own: the app's statement timeout must not cut one short.
-  const migrator = await initOrm({ url: db.url, poolMax: 1 });
-  const applied = await migrate(migrator).finally(() => migrator.close());
+  const applied = await migrateAsOwner(db.url);
   if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
-  const orm = await initOrm({ url: db.url, statementTimeoutMs: config.statementTimeoutMs, acquireTimeoutMs: config.poolTimeoutMs });
+  const orm = await initOrm({ url: await applicationUrl(db), statementTimeoutMs: config.statementTimeoutMs, acquireTimeoutMs: config.poolTimeoutMs });
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   const services = createServices(orm, config, (err) => app?.log.error({ err }, 'background write failed'));

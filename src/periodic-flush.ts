@@ -1,3 +1,5 @@
+import { asPlatform } from './db/tenant-scope';
+
 /**
  * The shape shared by the writers that keep the database off the request path: collect in
  * memory, write in one statement every few seconds and at shutdown. Flushes never overlap.
@@ -19,7 +21,8 @@ export abstract class PeriodicFlush {
 
   flush(): Promise<void> {
     // A failed write must not poison the chain: the next flush still runs.
-    this.flushing = this.flushing.catch(() => {}).then(() => this.write());
+    // Writes for every tenant at once, even when a request's own scope set the flush off.
+    this.flushing = this.flushing.catch(() => {}).then(() => asPlatform(() => this.write()));
     return this.flushing;
   }
 

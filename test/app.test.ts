@@ -65,7 +65,7 @@ describe('HTTP surface', () => {
 
   it('masks unexpected failures: a generic 500 with a request id, no internals', async () => {
     const t = await h.register();
-    await h.sql('alter table tenants rename to tenants_moved');
+    await h.ownerSql('alter table tenants rename to tenants_moved');
     try {
       const rest = await h.app.inject({ url: '/api/v1/tenant', headers: { authorization: `Bearer ${t.key}` } });
       expect(rest.statusCode).toBe(500);
@@ -74,7 +74,7 @@ describe('HTTP surface', () => {
       expect(gql.errors?.[0]).toMatchObject({ message: 'Unexpected error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       expect(JSON.stringify(gql)).not.toMatch(/tenants|relation|at /);
     } finally {
-      await h.sql('alter table tenants_moved rename to tenants');
+      await h.ownerSql('alter table tenants_moved rename to tenants');
     }
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded';
-import { initOrm, migrate } from '../src/db/orm';
+import { initOrm, migrateAsOwner } from '../src/db/orm';
 import { createServices } from '../src/services';
 import { useHarness, type Harness, type Registered } from './support/harness';
 
@@ -108,8 +108,8 @@ describe('PostgreSQL restarting under load', () => {
       TENANTRY_MASTER_KEY: randomBytes(32).toString('base64'),
       TENANTRY_POOL_TIMEOUT_MS: '1000',
     });
+    await migrateAsOwner(db.url);
     const orm = await initOrm({ url: db.url, poolMax: 5, acquireTimeoutMs: 1000, statementTimeoutMs: 5000 });
-    await migrate(orm);
     const services = createServices(orm, config, () => {});
     app = await buildApp(services);
     close = async () => {

@@ -97,14 +97,14 @@ describe('GraphQL abuse limits (graphql-armor), before any resolver or SQL', () 
 
   it('masks unexpected errors, with the request id that finds them in the log', async () => {
     const t = await prod.register();
-    await prod.sql('alter table tenant_settings rename to tenant_settings_gone');
+    await prod.ownerSql('alter table tenant_settings rename to tenant_settings_gone');
     try {
       const res = await post(prod, '{ tenantSettings { name value } }', t.key);
       const [err] = res.json().errors;
       expect(err).toMatchObject({ message: 'Unexpected error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: res.headers['x-request-id'] } });
       expect(res.body).not.toMatch(/tenant_settings|stack|select/i);
     } finally {
-      await prod.sql('alter table tenant_settings_gone rename to tenant_settings');
+      await prod.ownerSql('alter table tenant_settings_gone rename to tenant_settings');
     }
   });
 });

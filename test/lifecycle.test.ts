@@ -94,7 +94,7 @@ describe('tenant lifecycle', () => {
   it("a rolled-back delete leaves every key working (one transaction)", async () => {
     const t = await populated();
     // Make the status write fail after the key revocation by violating the status check.
-    await h.sql(`alter table tenants add constraint no_delete_for_test check (status <> 'deleted' or name <> 'Undeletable')`);
+    await h.ownerSql(`alter table tenants add constraint no_delete_for_test check (status <> 'deleted' or name <> 'Undeletable')`);
     try {
       await h.sql(`update tenants set name = 'Undeletable' where id = ?`, [t.tenantId]);
       const res = await h.app.inject({ method: 'DELETE', url: '/api/tenant', headers: auth(t.key) });
@@ -102,7 +102,7 @@ describe('tenant lifecycle', () => {
       expect((await read(t.key)).statusCode).toBe(200);
       expect((await h.sql('select count(*)::int as n from api_keys where tenant_id = ? and revoked_at is not null', [t.tenantId]))[0].n).toBe(0);
     } finally {
-      await h.sql('alter table tenants drop constraint no_delete_for_test');
+      await h.ownerSql('alter table tenants drop constraint no_delete_for_test');
     }
   });
 

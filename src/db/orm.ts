@@ -5,6 +5,7 @@ import path from 'node:path';
 import { MIGRATIONS } from '../../migrations';
 import { projectRoot } from '../paths';
 import { ENTITIES } from './entities';
+import { APP_ROLE, confineConnections } from './tenant-scope';
 
 export interface OrmOptions {
   url: string;
@@ -15,6 +16,11 @@ export interface OrmOptions {
   acquireTimeoutMs?: number;
   debug?: boolean;
   log?: (message: string) => void;
+  /**
+   * Connect with the login's own rights and no row-level scope: only for migrations, which own
+   * the tables. Everything else runs as the application role (see tenant-scope.ts).
+   */
+  owner?: boolean;
 }
 
 /** Where generated migrations are written (the repository's `migrations/` folder). */
@@ -29,7 +35,16 @@ export function ormConfig(options: OrmOptions): Options {
     debug: options.debug ?? false,
     logger: options.log,
     discovery: { disableDynamicFileAccess: true },
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    pool: {
+      min: 0,
+      max: options.poolMax ?? 10,
+      // The login may own the tables (or be a superuser); the application's statements must run
+      // as a role that owns nothing and bypasses no policy, from the connection's first one.
+      ...(!options.owner && {
+        afterCreate: (connection: { query(sql: string, cb: (err?: Error) => void): void }, done: (err: Error | undefined, c: unknown) => void) =>
+          connection.query(`set role ${APP_ROLE}`, (err) => done(err, connection)),
+      }),
+    },
     driverOptions: {
       // An exhausted pool or an unreachable server answers 503 within seconds, never hangs.
       acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
@@ -54,12 +69,28 @@ export function ormConfig(options: OrmOptions): Options {
 }
 
 export async function initOrm(options: OrmOptions): Promise<MikroORM> {
-  return MikroORM.init(ormConfig(options));
+  const orm = await MikroORM.init(ormConfig(options));
+  if (!options.owner) confineConnections(orm);
+  return orm;
 }
 
 export async function migrate(orm: MikroORM): Promise<string[]> {
   const applied = await orm.getMigrator().up();
   return applied.map((m) => m.name);
+}
+
+/**
+ * Applies pending migrations on a connection of its own, as the login (the tables' owner): the
+ * application's role may not create or alter tables, and its statement timeout must not cut a
+ * migration short.
+ */
+export async function migrateAsOwner(url: string): Promise<string[]> {
+  const migrator = await initOrm({ url, poolMax: 1, owner: true });
+  try {
+    return await migrate(migrator);
+  } finally {
+    await migrator.close();
+  }
 }
 
 export async function pendingMigrations(orm: MikroORM): Promise<string[]> {

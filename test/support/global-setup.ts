@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { withDatabase } from './db-url';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded';
-import { initOrm, migrate } from '../../src/db/orm';
+import { migrateAsOwner } from '../../src/db/orm';
 
 /**
  * One PostgreSQL for the whole run: TEST_DATABASE_URL when given, otherwise an embedded server in
@@ -38,9 +38,7 @@ export async function setup(project: TestProject) {
   await admin.connect();
   await admin.query(`create database ${template}`);
   await admin.end();
-  const orm = await initOrm({ url: withDatabase(adminUrl, template) });
-  await migrate(orm);
-  await orm.close();
+  await migrateAsOwner(withDatabase(adminUrl, template));
   project.provide('database', { adminUrl, template });
 }
 

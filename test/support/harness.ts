@@ -39,6 +39,10 @@ export interface Harness {
   operatorKey(): Promise<string>;
   gql<T, V>(doc: TypedDocumentNode<T, V> | DocumentNode, variables?: V, key?: string, headers?: Record<string, string>): Promise<GqlResult<T>>;
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** As the tables' owner, for what the application's role may not do (DDL that breaks things). */
+  ownerSql(text: string): Promise<void>;
+  /** The test database's address for the login that owns the tables. */
+  ownerUrl: string;
 }
 
 let counter = 0;
@@ -120,6 +124,17 @@ export function useHarness(env: Record<string, string> = {}): Harness {
       payload: { query: print(doc), variables },
     });
     return { status: res.statusCode, ...res.json() };
+  };
+
+  h.ownerUrl = withDatabase(adminUrl, database);
+  h.ownerSql = async (text) => {
+    const owner = new Client({ connectionString: h.ownerUrl });
+    await owner.connect();
+    try {
+      await owner.query(text);
+    } finally {
+      await owner.end();
+    }
   };
 
   h.sql = async (text, params = []) => {

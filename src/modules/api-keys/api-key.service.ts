@@ -6,6 +6,7 @@ import { digestKey, digestsEqual, generateKey, parseKey, type KeyEnvironment } f
 import { holdsScope, PLATFORM_ADMIN, scopeProblem, TENANT_ADMIN } from '../../auth/scopes';
 import type { Config } from '../../config';
 import { requireTenant, type Principal, type ServiceContext } from '../../context';
+import { asPlatform } from '../../db/tenant-scope';
 import { AppError, badInput, conflict, forbidden, notFound, unauthenticated } from '../../errors';
 import { Limit } from '../../rate-limit';
 import { parseInput } from '../../validation';
@@ -117,7 +118,8 @@ export class ApiKeyService {
   }
 
   private lookup(digest: string): Promise<KeyRow | undefined> {
-    return this.cache.get(digest, async () => {
+    // Before the key is known, so is its tenant: this one lookup by digest runs as the platform.
+    return this.cache.get(digest, () => asPlatform(async () => {
       const [row] = await this.orm.em.getConnection().execute<KeyRow[]>(
         `select k.id, k.tenant_id, k.prefix, k.scopes, k.environment, k.digest, k.expires_at, k.revoked_at,
                 t.status as tenant_status, t.deleted_at as tenant_deleted_at
@@ -126,7 +128,7 @@ export class ApiKeyService {
         [digest],
       );
       return row;
-    });
+    }));
   }
 
   /** After a key's change commits: every instance (this one at once) forgets it. */
@@ -304,7 +306,8 @@ export class ApiKeyService {
     const { key } = parseInput(leakedSchema, input);
     if (!parseKey(key)) throw badInput([{ field: 'key', message: 'is not a well-formed API key' }]);
     await this.leakReports.consume(ctx.ip);
-    const revoked = await ctx.em.transactional(async (em) => {
+    // Any key of the deployment, whoever reports it: run as the platform.
+    const revoked = await asPlatform(() => ctx.em.transactional(async (em) => {
       const found = await em.findOne(ApiKey, { digest: digestKey(key), revokedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!found) return null;
       const before = keySnapshot(found);
@@ -319,7 +322,7 @@ export class ApiKeyService {
       });
       await this.feed.publish(em, { kind: 'key', id: found.id });
       return found.id;
-    });
+    }));
     if (revoked) this.feed.local({ kind: 'key', id: revoked });
   }
 

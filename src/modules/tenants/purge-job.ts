@@ -1,3 +1,4 @@
+import { asPlatform } from '../../db/tenant-scope';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TenantService } from './tenant.service';
 
@@ -19,8 +20,7 @@ export class PurgeJob {
   start(intervalSeconds: number): void {
     if (intervalSeconds <= 0 || this.timer) return;
     const run = () => {
-      this.running = this.tenants
-        .purgeExpired(this.orm.em.fork())
+      this.running = asPlatform(() => this.tenants.purgeExpired(this.orm.em.fork()))
         .then((ids) => ids.length && this.onPurged(ids))
         .catch(this.onError);
     };

@@ -1,3 +1,4 @@
+import { asPlatform } from '../../db/tenant-scope';
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { EmailAddressResolver } from 'graphql-scalars';
@@ -166,7 +167,9 @@ export class TenantService {
     if (data.status === 'deleted') throw badInput([{ field: 'status', message: 'a new tenant cannot be deleted' }]);
     if (!operator) await this.registrations.consume(ctx.ip);
     try {
-      return await ctx.em.transactional(async (em) => {
+      // A new tenant has no scope to be confined to, and its email must be free among all: the
+      // one open write that runs as the platform (row-level security, see db/tenant-scope.ts).
+      return await asPlatform(() => ctx.em.transactional(async (em) => {
         await this.assertEmailFree(em, data.email);
         const tenant = em.create(Tenant, {
           name: data.name,
@@ -197,7 +200,7 @@ export class TenantService {
         });
         await em.flush();
         return { tenant, created };
-      });
+      }));
     } catch (err) {
       throw this.translate(err);
     }

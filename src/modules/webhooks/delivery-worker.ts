@@ -1,3 +1,4 @@
+import { asPlatform } from '../../db/tenant-scope';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AuditService } from '../audit/audit.service';
 import type { SecretService } from '../secrets/secret.service';
@@ -81,7 +82,8 @@ export class DeliveryWorker {
     if (!this.stopped) return;
     this.stopped = false;
     const loop = () => {
-      this.running = this.runOnce()
+      // Every tenant's deliveries, whichever context started the worker.
+      this.running = asPlatform(() => this.runOnce())
         .then(({ delivered }) => delivered >= this.batch)
         .catch((err) => {
           this.onError(err);
