@@ -53,6 +53,8 @@ const envSchema = z.object({
     .default(true),
   TENANTRY_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
   TENANTRY_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  // Under an orchestrator's grace period (Kubernetes: 30 s) with room for the rest of shutdown.
+  TENANTRY_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   // During a master-key rotation: the keys being replaced, comma-separated.
   TENANTRY_PREVIOUS_MASTER_KEYS: z
     .string()
@@ -100,6 +102,11 @@ export interface Config {
   statementTimeoutMs: number;
   /** Longest a request waits for a database connection; past it, 503. */
   poolTimeoutMs: number;
+  /**
+   * On SIGTERM/SIGINT, how long in-flight requests may still run before their connections are
+   * closed; the rest of shutdown gets as long again before the process gives up and exits 1.
+   */
+  shutdownTimeoutSeconds: number;
   previousMasterKeys: Buffer[];
   logLevel: string;
 }
@@ -141,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: e.TENANTRY_METRICS,
     statementTimeoutMs: e.TENANTRY_STATEMENT_TIMEOUT_MS,
     poolTimeoutMs: e.TENANTRY_POOL_TIMEOUT_MS,
+    shutdownTimeoutSeconds: e.TENANTRY_SHUTDOWN_TIMEOUT_SECONDS,
     previousMasterKeys: e.TENANTRY_PREVIOUS_MASTER_KEYS ?? [],
     logLevel: e.LOG_LEVEL,
   };

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import os from 'node:os';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { applicationUrl, openDatabase } from './database';
@@ -37,20 +38,74 @@ async function main(): Promise<void> {
   );
   purge.start(config.purgeIntervalSeconds);
 
+  const drainMs = config.shutdownTimeoutSeconds * 1000;
   let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app?.log.info(`${signal}: shutting down`);
-    // Order matters: stop taking requests and drain, flush batched writes, then the database.
-    await app?.close().catch(() => {});
-    await purge.stop();
-    await orm.close().catch(() => {});
-    await db.embedded?.stop().catch(() => {});
-    process.exit(0);
+  // While stopping, every response ends its connection: a keep-alive client would otherwise
+  // hold its idle socket, and the drain with it, open until the timeout below cuts it off.
+  // A callback hook: no promise per request for one flag test.
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    if (stopping) reply.header('connection', 'close');
+    done(null, payload);
+  });
+
+  const shutdown = async (signal: NodeJS.Signals, server: NonNullable<typeof app>) => {
+    const log = server.log;
+    log.info(`${signal}: shutting down; in-flight requests have ${config.shutdownTimeoutSeconds} s to finish`);
+    // Something is stuck (a cut-off request still holding a pooled connection, an unreachable
+    // database): exiting beats the orchestrator's SIGKILL, which would orphan the embedded
+    // database; exiting runs its exit hook, which stops it.
+    setTimeout(() => {
+      log.error(`shutdown did not finish within ${(2 * drainMs) / 1000} s: exiting`);
+      process.exit(1);
+    }, 2 * drainMs).unref();
+    // Fastify's close stops accepting at once but waits for in-flight requests without limit,
+    // and Node counts a connection that has not sent a whole request yet as one in flight.
+    const cutOff = setTimeout(() => {
+      log.warn(`connections still open after ${config.shutdownTimeoutSeconds} s (requests in flight, or not yet sent): closing them`);
+      server.server.closeAllConnections();
+    }, drainMs);
+    server.server.once('close', () => {
+      clearTimeout(cutOff);
+      log.info('HTTP server closed');
+    });
+
+    let failed = false;
+    const step = (what: string, work: Promise<unknown>) =>
+      work.catch((err) => {
+        failed = true;
+        log.error({ err }, `shutdown: ${what} failed`);
+      });
+    // Neither serves requests, so both wind down while requests drain rather than after them;
+    // the worker finishes and records a send in progress (services.close waits for it again).
+    const background = Promise.all([step('purge job', purge.stop()), step('webhook worker', services.deliveries.stop())]);
+    // After the drain, the app's onClose hooks stop GraphQL, the webhook worker and the change
+    // feed, and flush the batched writes (API-call counts, last-used times), which the drained
+    // requests added to: everything that needs the pool, before the pool closes.
+    await step('closing the server', server.close());
+    await background;
+    log.info('batched writes flushed; webhook worker and change feed stopped');
+    await step('closing the database pool', orm.close());
+    log.info('database pool closed');
+    // Last: everything above writes to it.
+    if (db.embedded) {
+      await step('stopping the embedded PostgreSQL', db.embedded.stop());
+      log.info('embedded PostgreSQL stopped');
+    }
+    log.info('shutdown complete');
+    process.exit(failed ? 1 : 0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stopping) {
+      stopping = true;
+      return void shutdown(signal, app!);
+    }
+    // A second signal is an operator who will not wait: exit at once, as the default would
+    // have, but through process.exit so the embedded database's exit hook still stops it.
+    app?.log.warn(`${signal} during shutdown: exiting without finishing it`);
+    process.exit(128 + os.constants.signals[signal]);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   await app.listen({ port: config.port, host: config.host });
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
