@@ -44,7 +44,7 @@ const lastUsedOf = async (tenantId: string, name: string) =>
 
 /** Holds the tenant's row so that a write to it (PATCH /api/v1/tenant locks it) waits. */
 async function lockTenantRow(tenantId: string): Promise<{ release(): Promise<void> }> {
-  const client = new Client({ connectionString: h.orm.config.getClientUrl() });
+  const client = new Client({ connectionString: h.ownerUrl });
   lockHolders.push(client);
   await client.connect();
   await client.query('begin');
@@ -55,7 +55,7 @@ async function lockTenantRow(tenantId: string): Promise<{ release(): Promise<voi
 
 /** A server backend of this database waiting for a row lock: the blocked request is really in flight. */
 const blockedOnLock = async () =>
-  (await h.sql(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`)).length > 0;
+  (await h.ownerSql(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`)).length > 0;
 
 interface Answer {
   status: number;

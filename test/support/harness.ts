@@ -39,8 +39,8 @@ export interface Harness {
   operatorKey(): Promise<string>;
   gql<T, V>(doc: TypedDocumentNode<T, V> | DocumentNode, variables?: V, key?: string, headers?: Record<string, string>): Promise<GqlResult<T>>;
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
-  /** As the tables' owner, for what the application's role may not do (DDL that breaks things). */
-  ownerSql(text: string): Promise<void>;
+  /** As the login that owns the tables: DDL, and views (other sessions' activity) the application's role is not shown. */
+  ownerSql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
   /** The test database's address for the login that owns the tables. */
   ownerUrl: string;
 }
@@ -127,11 +127,11 @@ export function useHarness(env: Record<string, string> = {}): Harness {
   };
 
   h.ownerUrl = withDatabase(adminUrl, database);
-  h.ownerSql = async (text) => {
+  h.ownerSql = async (text, params = []) => {
     const owner = new Client({ connectionString: h.ownerUrl });
     await owner.connect();
     try {
-      await owner.query(text);
+      return (await owner.query(text, params)).rows;
     } finally {
       await owner.end();
     }
