@@ -6,10 +6,9 @@ import 'reflect-metadata';
 import { getDirective } from '@graphql-tools/utils';
 import { OPERATIONS } from '../src/auth/operations';
 import { buildGraphQLSchema } from '../src/graphql/schema';
+import { scopeCell } from '../src/rest/openapi';
 import { REST_ROUTES } from '../src/rest/routes';
 
-export const scopeCell = (anyOf: readonly (readonly string[])[] | undefined) =>
-  anyOf ? anyOf.map((all) => all.map((s) => `\`${s}\``).join(' + ')).join(' or ') : 'public';
 
 async function main() {
   console.log('| method | path | operation | scopes | status | source |');

@@ -7,14 +7,16 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { OPERATIONS } from './auth/operations';
-import { RequestContext } from './context';
+import { RequestContext, type ServiceContext } from './context';
 import { pendingMigrations } from './db/orm';
-import { currentScope, inRequestScope, type DbScope } from './db/tenant-scope';
+import { currentScope, DbScope, inRequestScope, inScope } from './db/tenant-scope';
 import { AppError, databaseUnavailable, ERROR_CODES, RETRY_AFTER_SECONDS } from './errors';
 import { GRAPHQL_LIMITS, graphqlArmor } from './graphql/armor';
 import { Metrics } from './metrics';
 import { buildGraphQLSchema } from './graphql/schema';
-import { runRoute } from './rest/route-table';
+import { registerDocs } from './rest/docs';
+import { checkAnswer, runRoute } from './rest/route-table';
+import { restValidatorCompiler, routeSchema } from './rest/schemas';
 import { rateHeaders, type RateInfo } from './modules/limits/rate-limiter';
 import { REST_ROUTES } from './rest/routes';
 import type { Services } from './services';
@@ -170,21 +172,42 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     }
   });
 
+  await registerDocs(app);
+  // Outside tests an answer is serialized from its schema; in tests it is first checked
+  // against it, so a handler and its documented shape cannot drift apart unnoticed.
+  const checkAnswers = config.env === 'test';
+  const authorized = new WeakMap<FastifyRequest, { scope: DbScope; ctx: ServiceContext }>();
   for (const route of REST_ROUTES) {
     app.route({
       method: route.method,
       url: route.path,
-      handler: (req, reply) => inRequestScope(async (scope) => {
-        const requestContext = createRequestContext(services, req, scope);
-        const ctx = await requestContext.authorize(OPERATIONS[route.operation]);
-        if (requestContext.rateLimit) reply.headers(rateHeaders(requestContext.rateLimit));
-        const body = await runRoute(route, services, ctx, {
-          body: req.body,
-          params: req.params as Record<string, string>,
-          query: req.query as Record<string, string>,
+      schema: routeSchema(route),
+      validatorCompiler: restValidatorCompiler(route),
+      // Who is calling comes before what they sent: no key is a 401 and a missing scope a 403,
+      // whatever the body, and only then does Fastify check the body's shape.
+      preValidation(req, reply, done) {
+        const scope = new DbScope();
+        inScope(scope, () => {
+          const requestContext = createRequestContext(services, req, scope);
+          requestContext.authorize(OPERATIONS[route.operation]).then((ctx) => {
+            if (requestContext.rateLimit) reply.headers(rateHeaders(requestContext.rateLimit));
+            authorized.set(req, { scope, ctx });
+            done();
+          }, done);
         });
-        return reply.code(route.status ?? 200).send(body);
-      }),
+      },
+      handler: (req, reply) => {
+        const { scope, ctx } = authorized.get(req)!;
+        return inScope(scope, async () => {
+          const body = await runRoute(route, services, ctx, {
+            body: req.body,
+            params: req.params as Record<string, string>,
+            query: req.query as Record<string, string>,
+          });
+          if (checkAnswers) checkAnswer(route, body);
+          return reply.code(route.status ?? 200).send(body);
+        });
+      },
     });
   }
 

@@ -9,7 +9,7 @@ import { initOrm, pendingMigrations } from '../src/db/orm';
 import { buildGraphQLSchema, printSchemaFile } from '../src/graphql/schema';
 import { enforceScopeDirectives } from '../src/graphql/scope-directives';
 import { REST_ROUTES } from '../src/rest/routes';
-import { scopeCell } from '../scripts/api-tables';
+import { scopeCell } from '../src/rest/openapi';
 import { useHarness } from './support/harness';
 
 const h = useHarness();

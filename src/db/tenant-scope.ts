@@ -39,7 +39,12 @@ const storage = new AsyncLocalStorage<DbScope>();
 /** Runs `work` in a new request scope, which sees no tenant's rows until it is confined. */
 export function inRequestScope<T>(work: (scope: DbScope) => T): T {
   const scope = new DbScope();
-  return storage.run(scope, () => work(scope));
+  return inScope(scope, () => work(scope));
+}
+
+/** Runs `work` in a request's scope (a request passes through several Fastify stages). */
+export function inScope<T>(scope: DbScope, work: () => T): T {
+  return storage.run(scope, work);
 }
 
 /**

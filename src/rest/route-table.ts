@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { OperationName } from '../auth/operations';
 import type { ServiceContext } from '../context';
 import { AppError, badInput, type FieldProblem } from '../errors';
@@ -27,8 +28,17 @@ export interface RestRoute {
   body?: Record<string, string>;
   /** Query parameter -> service input field, for routes whose input is the query string. */
   query?: Record<string, string>;
+  /** Query flags the handler reads itself (name -> what it does), for the documentation. */
+  flags?: Record<string, string>;
   /** The body is a document the service validates whole (not a set of fields to map). */
   passBody?: boolean;
+  /**
+   * The schema the service validates its input with (service field names): the documented body
+   * or query string is derived from it through `body`/`query` for /openapi.json and Fastify.
+   */
+  input?: z.ZodType;
+  /** The answer on success (see rest/responses.ts). */
+  response: z.ZodType;
   handle: (services: Services, ctx: ServiceContext, req: RestRequest) => Promise<unknown>;
 }
 
@@ -102,5 +112,13 @@ export async function runRoute(
     return await route.handle(services, ctx, { input, body: route.passBody ? (req.body ?? {}) : undefined, params: req.params, query: req.query });
   } catch (err) {
     throw fields ? renameFields(err, fields, sent) : err;
+  }
+}
+
+/** Tests only: an answer that does not match its route's documented schema is a bug. */
+export function checkAnswer(route: RestRoute, body: unknown): void {
+  const result = route.response.safeParse(body);
+  if (!result.success) {
+    throw new Error(`${route.method} ${route.path} answered outside its schema: ${JSON.stringify(result.error.issues.slice(0, 5))}`);
   }
 }

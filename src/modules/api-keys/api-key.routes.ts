@@ -1,3 +1,6 @@
+import { createKeySchema, leakedSchema, operatorKeySchema, renameSchema, rotateSchema } from './api-key.service';
+import { z } from 'zod';
+import * as R from '../../rest/responses';
 import { iso, queryFlag, type RestRoute } from '../../rest/route-table';
 import type { ApiKey } from './api-key.entity';
 
@@ -42,6 +45,8 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/api-keys',
+    input: createKeySchema,
+    response: R.createdKey,
     operation: 'createApiKey',
     status: 201,
     source: 'memory API 000/001',
@@ -54,6 +59,8 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/v1/api-keys',
+    response: R.keyList,
+    flags: { include_revoked: 'also list revoked keys' },
     operation: 'listApiKeys',
     source: 'added',
     async handle(s, ctx, req) {
@@ -64,6 +71,8 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'PATCH',
     path: '/api/v1/api-keys/:id',
+    input: renameSchema,
+    response: R.apiKey,
     operation: 'renameApiKey',
     source: 'added',
     body: { name: 'name' },
@@ -72,6 +81,8 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/api-keys/:id/rotate',
+    input: rotateSchema,
+    response: R.rotatedKey,
     operation: 'rotateApiKey',
     status: 201,
     source: 'added',
@@ -84,6 +95,7 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'DELETE',
     path: '/api/v1/api-keys/:id',
+    response: R.revokedKey,
     operation: 'revokeApiKey',
     source: 'added',
     async handle(s, ctx, req) {
@@ -94,6 +106,8 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/api-keys/leaked',
+    input: leakedSchema,
+    response: R.ok('Report received'),
     operation: 'reportLeakedKey',
     status: 202,
     source: 'added (for secret scanners)',
@@ -108,6 +122,7 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/tenant-api-key',
+    response: z.array(R.businessKey),
     operation: 'listApiKeys',
     source: 'business platform 004',
     handle: async (s, ctx) => (await s.apiKeys.list(ctx)).map(businessKeyJson),
@@ -115,6 +130,8 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/tenant-api-key',
+    input: createKeySchema,
+    response: R.businessCreatedKey,
     operation: 'createApiKey',
     status: 201,
     source: 'business platform 004',
@@ -127,6 +144,7 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'DELETE',
     path: '/api/tenant-api-key/:id',
+    response: R.businessKey,
     operation: 'revokeApiKey',
     source: 'business platform 004',
     handle: async (s, ctx, req) => businessKeyJson(await s.apiKeys.revoke(ctx, req.params.id)),
@@ -136,6 +154,8 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/v1/operator-keys',
+    response: R.keyList,
+    flags: { include_revoked: 'also list revoked keys' },
     operation: 'listOperatorKeys',
     source: 'added (operators)',
     async handle(s, ctx, req) {
@@ -146,6 +166,8 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/operator-keys',
+    input: operatorKeySchema,
+    response: R.createdKey,
     operation: 'createOperatorKey',
     status: 201,
     source: 'added (operators)',
@@ -158,6 +180,7 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'DELETE',
     path: '/api/v1/operator-keys/:id',
+    response: R.apiKey,
     operation: 'revokeOperatorKey',
     source: 'added (operators)',
     handle: async (s, ctx, req) => apiKeyJson(await s.apiKeys.revokeOperatorKey(ctx, req.params.id)),

@@ -34,7 +34,7 @@ const futureDate = z
   .transform((v) => new Date(v))
   .refine((d) => d.getTime() > Date.now(), 'must be in the future');
 
-const createKeySchema = z.strictObject({
+export const createKeySchema = z.strictObject({
   name: keyName,
   scopes: z
     .array(z.string({ error: 'must be a string' }), { error: 'must be an array of scopes' })
@@ -45,9 +45,9 @@ const createKeySchema = z.strictObject({
   environment: z.enum(['live', 'test'], { error: 'must be "live" or "test"' }).optional(),
 });
 
-const renameSchema = z.strictObject({ name: keyName });
+export const renameSchema = z.strictObject({ name: keyName });
 
-const rotateSchema = z.strictObject({
+export const rotateSchema = z.strictObject({
   graceSeconds: z
     .number({ error: 'must be a number' })
     .int('must be an integer')
@@ -56,9 +56,9 @@ const rotateSchema = z.strictObject({
     .default(0),
 });
 
-const leakedSchema = z.strictObject({ key: z.string({ error: 'must be a string' }).max(200, 'is too long') });
+export const leakedSchema = z.strictObject({ key: z.string({ error: 'must be a string' }).max(200, 'is too long') });
 
-const operatorKeySchema = z.strictObject({ name: keyName, expiresAt: futureDate.nullish() });
+export const operatorKeySchema = z.strictObject({ name: keyName, expiresAt: futureDate.nullish() });
 
 export type CreateKeyInput = z.input<typeof createKeySchema>;
 

@@ -1,3 +1,5 @@
+import { listSchema } from './audit.service';
+import * as R from '../../rest/responses';
 import { iso, type RestRoute } from '../../rest/route-table';
 import type { AuditEvent } from './audit-event.entity';
 
@@ -19,6 +21,8 @@ export const auditRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/v1/tenant/audit',
+    input: listSchema,
+    response: R.auditPage,
     operation: 'listAuditEvents',
     source: 'added',
     query: {

@@ -42,7 +42,7 @@ export function diff(before: Snapshot, after: Snapshot): Record<string, { from: 
   return out;
 }
 
-const listSchema = z.strictObject({
+export const listSchema = z.strictObject({
   first: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
   after: z.string().max(200).nullish(),
   action: z.string().max(100).nullish(),

@@ -1,3 +1,6 @@
+import { storeSchema } from '../secrets/secret.service';
+import { configSchema } from './config.schema';
+import * as R from '../../rest/responses';
 import { gatewayPaths, iso, type RestRoute } from '../../rest/route-table';
 import { limitsOf } from '../tenants/plans';
 
@@ -6,6 +9,7 @@ export const gatewayRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'GET',
     path: '/tenant/config',
+    response: R.configDocument,
     operation: 'getTenantConfig',
     source: 'gateway 002',
     // The stored document as saved, so a client can GET, edit and POST it back.
@@ -14,6 +18,8 @@ export const gatewayRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'POST',
     path: '/tenant/config',
+    input: configSchema,
+    response: R.configSaved,
     operation: 'saveTenantConfig',
     source: 'gateway 002',
     passBody: true,
@@ -25,6 +31,7 @@ export const gatewayRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'GET',
     path: '/tenant/secrets',
+    response: R.secretNames,
     operation: 'listSecrets',
     source: 'gateway 002',
     handle: async (s, ctx) => ({ secrets: (await s.secrets.list(ctx)).map((x) => x.name) }),
@@ -32,6 +39,8 @@ export const gatewayRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'POST',
     path: '/tenant/secrets',
+    input: storeSchema,
+    response: R.ok('Secret stored'),
     operation: 'storeSecret',
     source: 'gateway 002',
     body: { key: 'name', value: 'value' },
@@ -43,6 +52,7 @@ export const gatewayRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'GET',
     path: '/tenant/secrets/:key',
+    response: R.secretValue,
     operation: 'readSecret',
     source: 'added (data-plane services, secrets:read)',
     handle: async (s, ctx, req) => ({ key: req.params.key, value: await s.secrets.read(ctx, req.params.key) }),
@@ -50,6 +60,7 @@ export const gatewayRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'DELETE',
     path: '/tenant/secrets/:key',
+    response: R.ok('Secret deleted'),
     operation: 'deleteSecret',
     source: 'gateway 002',
     async handle(s, ctx, req) {
@@ -60,6 +71,7 @@ export const gatewayRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'GET',
     path: '/tenant/info',
+    response: R.tenantInfo,
     operation: 'getTenantInfo',
     source: 'gateway 002',
     async handle(s, ctx) {

@@ -1,3 +1,5 @@
+import { listSchema, publishSchema } from './event.service';
+import * as R from '../../rest/responses';
 import { type RestRoute } from '../../rest/route-table';
 import { eventPayload } from './event.service';
 
@@ -5,6 +7,7 @@ export const eventRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/v1/events/catalog',
+    response: R.eventCatalog,
     operation: 'eventCatalog',
     source: 'added',
     handle: async (s) => ({ events: s.events.catalog() }),
@@ -12,6 +15,8 @@ export const eventRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/v1/events',
+    input: listSchema,
+    response: R.eventPage,
     operation: 'listEvents',
     source: 'added',
     query: { limit: 'first', cursor: 'after', type: 'type' },
@@ -23,6 +28,8 @@ export const eventRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/events',
+    input: publishSchema,
+    response: R.event,
     operation: 'publishEvent',
     status: 202,
     source: 'added (data-plane events, e.g. memory.ingested)',

@@ -12,7 +12,7 @@ export const MAX_EVENT_DATA_BYTES = 64 * 1024;
 /** Namespaces of Tenantry's own events: a published event cannot pass for one of them. */
 const RESERVED_PREFIXES = [...new Set(Object.keys(EVENT_CATALOG).map((t) => t.split('.')[0] + '.'))];
 
-const publishSchema = z.strictObject({
+export const publishSchema = z.strictObject({
   type: z
     .string({ error: 'must be a string' })
     .max(100, 'must be at most 100 characters')
@@ -27,7 +27,7 @@ const publishSchema = z.strictObject({
     .default({}),
 });
 
-const listSchema = z.strictObject({
+export const listSchema = z.strictObject({
   first: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
   after: z.string().max(200).nullish(),
   type: z.string().max(100).nullish(),

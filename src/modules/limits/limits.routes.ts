@@ -1,3 +1,7 @@
+import { gaugesSchema, periodSchema } from './usage.service';
+import { checkSchema, trackSchema, usageSchema } from './limits.service';
+import { definitionsSchema } from './limit-definition';
+import * as R from '../../rest/responses';
 import { gatewayPaths, type RestRoute } from '../../rest/route-table';
 
 const USAGE_FIELDS = { userId: 'userId', resource: 'resource', metric: 'metric', amount: 'amount', idempotencyKey: 'idempotencyKey' };
@@ -7,6 +11,7 @@ export const limitRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'GET',
     path: '/tenant/limits/resources',
+    response: R.definitions,
     operation: 'getLimits',
     source: 'gateway 002',
     handle: (s, ctx) => s.limits.definitions(ctx),
@@ -14,6 +19,8 @@ export const limitRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'PUT',
     path: '/tenant/limits/resources',
+    input: definitionsSchema,
+    response: R.definitions,
     operation: 'setResourceLimits',
     source: 'gateway 002',
     passBody: true,
@@ -22,6 +29,8 @@ export const limitRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'GET',
     path: '/tenant/limits/resources/usage',
+    input: usageSchema,
+    response: R.limitUsage,
     operation: 'getLimitUsage',
     source: 'gateway 002',
     query: { userId: 'userId' },
@@ -30,6 +39,8 @@ export const limitRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'POST',
     path: '/tenant/limits/resources/check',
+    input: checkSchema,
+    response: R.limitAnswer,
     operation: 'checkLimit',
     source: 'gateway 002',
     body: { userId: 'userId', resource: 'resource', metric: 'metric', amount: 'amount' },
@@ -38,6 +49,8 @@ export const limitRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'POST',
     path: '/tenant/limits/resources/track',
+    input: trackSchema,
+    response: R.limitAnswer,
     operation: 'trackUsage',
     source: 'gateway 002 (idempotency key added)',
     body: USAGE_FIELDS,
@@ -46,6 +59,8 @@ export const limitRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'POST',
     path: '/tenant/limits/resources/consume',
+    input: trackSchema,
+    response: R.limitAnswer,
     operation: 'consumeLimit',
     source: 'added (atomic check and track)',
     body: USAGE_FIELDS,
@@ -54,6 +69,8 @@ export const limitRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'GET',
     path: '/usage/summary',
+    input: periodSchema,
+    response: R.usageSummary,
     operation: 'getUsageSummary',
     source: 'gateway 002',
     query: { period: 'period' },
@@ -62,6 +79,8 @@ export const limitRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'PUT',
     path: '/usage/gauges',
+    input: gaugesSchema,
+    response: R.gauges,
     operation: 'setUsageGauges',
     source: 'added (storage and user gauges the data plane sets)',
     body: { storage_bytes: 'storage_bytes', user_count: 'user_count' },
@@ -70,6 +89,8 @@ export const limitRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'GET',
     path: '/usage/history',
+    input: periodSchema,
+    response: R.usageHistory,
     operation: 'getUsageHistory',
     source: 'gateway 002',
     query: { period: 'period' },

@@ -15,15 +15,15 @@ const slug = z.string({ error: 'must be a string' }).regex(/^[a-z][a-z0-9_.-]{0,
 const userId = z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9._:@|+-]{1,200}$/, 'must be 1-200 characters: letters, digits and . _ : @ | + -');
 const amount = z.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must not be negative').max(1e12, 'is too large');
 
-const checkSchema = z.strictObject({ userId: userId.optional(), resource: slug, metric: slug, amount: amount.default(1) });
-const trackSchema = z.strictObject({
+export const checkSchema = z.strictObject({ userId: userId.optional(), resource: slug, metric: slug, amount: amount.default(1) });
+export const trackSchema = z.strictObject({
   userId: userId.optional(),
   resource: slug,
   metric: slug,
   amount: amount.default(1),
   idempotencyKey: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1-200 characters: letters, digits and . _ : -').optional(),
 });
-const usageSchema = z.strictObject({ userId: userId.optional() });
+export const usageSchema = z.strictObject({ userId: userId.optional() });
 
 export interface RuleState {
   resource: string;

@@ -3,7 +3,7 @@ import { requireTenant, type ServiceContext } from '../../context';
 import { notFound } from '../../errors';
 import { parseInput } from '../../validation';
 
-const periodSchema = z.strictObject({
+export const periodSchema = z.strictObject({
   period: z.string({ error: 'must be a string' }).regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM').optional(),
 });
 
@@ -19,7 +19,7 @@ function monthRange(period: string): [string, string] {
   return [new Date(Date.UTC(y, m - 1, 1)).toISOString().slice(0, 10), new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10)];
 }
 
-const gaugesSchema = z
+export const gaugesSchema = z
   .strictObject({
     storage_bytes: z.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER).optional(),
     user_count: z.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER).optional(),

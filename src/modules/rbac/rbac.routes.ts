@@ -1,3 +1,5 @@
+import { assignSchema, checkSchema, createSchema, settingsSchema, updateSchema } from './rbac.service';
+import * as R from '../../rest/responses';
 import { gatewayPaths, type RestRoute } from '../../rest/route-table';
 
 const ROLE_FIELDS = { name: 'name', description: 'description', permissions: 'permissions', inherits: 'inherits' };
@@ -7,6 +9,7 @@ export const rbacRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'GET',
     path: '/tenant/rbac',
+    response: R.rbac,
     operation: 'getRbac',
     source: 'gateway 002',
     handle: (s, ctx) => s.rbac.get(ctx),
@@ -14,6 +17,8 @@ export const rbacRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'PUT',
     path: '/tenant/rbac',
+    input: settingsSchema,
+    response: R.rbac,
     operation: 'updateRbacSettings',
     source: 'gateway 002 (changing enabled/defaultRole added)',
     body: { enabled: 'enabled', defaultRole: 'defaultRole' },
@@ -22,6 +27,8 @@ export const rbacRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'POST',
     path: '/tenant/rbac/roles',
+    input: createSchema,
+    response: R.role,
     operation: 'createRole',
     status: 201,
     source: 'gateway 002',
@@ -31,6 +38,8 @@ export const rbacRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'PUT',
     path: '/tenant/rbac/roles/:name',
+    input: updateSchema,
+    response: R.role,
     operation: 'updateRole',
     source: 'gateway 002',
     body: { description: 'description', permissions: 'permissions', inherits: 'inherits' },
@@ -39,6 +48,7 @@ export const rbacRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'DELETE',
     path: '/tenant/rbac/roles/:name',
+    response: R.ok('Role deleted'),
     operation: 'deleteRole',
     source: 'gateway 002',
     async handle(s, ctx, req) {
@@ -49,6 +59,7 @@ export const rbacRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'GET',
     path: '/tenant/rbac/users/:userId/roles',
+    response: R.userRoles,
     operation: 'getUserRoles',
     source: 'added',
     handle: (s, ctx, req) => s.rbac.userRoles(ctx, req.params.userId),
@@ -56,6 +67,8 @@ export const rbacRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'PUT',
     path: '/tenant/rbac/users/:userId/roles',
+    input: assignSchema,
+    response: R.userRoles,
     operation: 'setUserRoles',
     source: 'added',
     body: { roles: 'roles' },
@@ -64,6 +77,8 @@ export const rbacRoutes: RestRoute[] = gatewayPaths([
   {
     method: 'POST',
     path: '/tenant/rbac/check',
+    input: checkSchema,
+    response: R.rbacCheck,
     operation: 'checkPermission',
     source: 'added (data-plane services)',
     body: { userId: 'userId', permission: 'permission' },

@@ -36,13 +36,13 @@ const permissions = z
 const description = z.string({ error: 'must be a string' }).max(500, 'must be at most 500 characters');
 const userId = z.string({ error: 'must be a string' }).regex(USER_ID, 'must be 1-200 characters: letters, digits and . _ : @ | + -');
 
-const createSchema = z.strictObject({ name: roleName, description: description.nullish(), permissions, inherits: roleName.nullish() });
-const updateSchema = z.strictObject({ description: description.nullish(), permissions: permissions.optional(), inherits: roleName.nullish() });
-const settingsSchema = z.strictObject({ enabled: z.boolean({ error: 'must be true or false' }).optional(), defaultRole: roleName.optional() });
-const assignSchema = z.strictObject({
+export const createSchema = z.strictObject({ name: roleName, description: description.nullish(), permissions, inherits: roleName.nullish() });
+export const updateSchema = z.strictObject({ description: description.nullish(), permissions: permissions.optional(), inherits: roleName.nullish() });
+export const settingsSchema = z.strictObject({ enabled: z.boolean({ error: 'must be true or false' }).optional(), defaultRole: roleName.optional() });
+export const assignSchema = z.strictObject({
   roles: z.array(roleName, { error: 'must be an array of role names' }).max(MAX_ROLES_PER_USER, `at most ${MAX_ROLES_PER_USER} roles`).transform((r) => [...new Set(r)]),
 });
-const checkSchema = z.strictObject({
+export const checkSchema = z.strictObject({
   userId,
   permission: z.string({ error: 'must be a string' }).regex(PERMISSION, 'must be a permission like "read" or "documents:write" (no wildcard)'),
 });

@@ -16,7 +16,7 @@ export const MAX_SECRETS_PER_TENANT = 1000;
 
 const secretName = z.string({ error: 'must be a string' }).regex(SECRET_NAME, 'must be UPPER_SNAKE_CASE: A-Z, 0-9 and _, starting with a letter, at most 128');
 
-const storeSchema = z.strictObject({
+export const storeSchema = z.strictObject({
   name: secretName,
   value: z
     .string({ error: 'must be a string' })

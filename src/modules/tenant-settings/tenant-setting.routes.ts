@@ -1,3 +1,6 @@
+import { setSchema } from './tenant-setting.service';
+import { z } from 'zod';
+import * as R from '../../rest/responses';
 import { iso, type RestRoute } from '../../rest/route-table';
 import type { TenantSetting } from './tenant-setting.entity';
 
@@ -10,6 +13,7 @@ export const tenantSettingRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/tenant-setting',
+    response: z.array(R.setting),
     operation: 'listTenantSettings',
     source: 'business platform 004',
     handle: async (s, ctx) => (await s.tenantSettings.list(ctx)).map(settingJson),
@@ -17,6 +21,8 @@ export const tenantSettingRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/tenant-setting',
+    input: setSchema,
+    response: R.setting,
     operation: 'setTenantSetting',
     status: 201,
     source: 'business platform 004',
@@ -26,6 +32,7 @@ export const tenantSettingRoutes: RestRoute[] = [
   {
     method: 'DELETE',
     path: '/api/tenant-setting/:name',
+    response: R.setting,
     operation: 'deleteTenantSetting',
     source: 'added',
     handle: async (s, ctx, req) => settingJson(await s.tenantSettings.delete(ctx, req.params.name)),

@@ -13,7 +13,7 @@ const settingName = z
   .string({ error: 'must be a string' })
   .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/, 'must start with a letter and use letters, digits, _ . - (at most 128)');
 
-const setSchema = z.strictObject({
+export const setSchema = z.strictObject({
   name: settingName,
   // Values are stored as text, as the business platform does; numbers and booleans are accepted
   // and kept in their JSON spelling.

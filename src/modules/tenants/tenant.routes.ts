@@ -1,3 +1,5 @@
+import { createSchema as registerInput, listSchema as listInput, updateSchema as updateInput } from './tenant.service';
+import * as R from '../../rest/responses';
 import { requireTenant } from '../../context';
 import { iso, type RestRoute } from '../../rest/route-table';
 import { KEY_SHOWN_ONCE } from '../api-keys/api-key.routes';
@@ -75,6 +77,8 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/tenants',
+    input: registerInput,
+    response: R.registration,
     operation: 'registerTenant',
     status: 201,
     source: 'memory API 000 + knowledge base 003',
@@ -96,6 +100,7 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/v1/tenant',
+    response: R.tenant,
     operation: 'getTenant',
     source: 'memory API 000',
     async handle(s, ctx) {
@@ -106,6 +111,8 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'PATCH',
     path: '/api/v1/tenant',
+    input: updateInput,
+    response: R.tenant,
     operation: 'updateTenant',
     source: 'memory API 000',
     body: TENANT_FIELDS,
@@ -117,6 +124,8 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/v1/tenants',
+    input: listInput,
+    response: R.tenantPage,
     operation: 'listTenants',
     source: 'knowledge base 003 (pagination and filters added)',
     query: { limit: 'first', cursor: 'after', status: 'status', plan: 'plan', search: 'search' },
@@ -136,6 +145,7 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/v1/tenants/:id',
+    response: R.envelope(R.knowledgeBaseTenant),
     operation: 'getTenantById',
     source: 'knowledge base 003',
     handle: async (s, ctx, req) => kb(await s.tenants.getById(ctx, req.params.id)),
@@ -143,6 +153,8 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'PUT',
     path: '/api/v1/tenants/:id',
+    input: updateInput,
+    response: R.envelope(R.knowledgeBaseTenant),
     operation: 'updateTenantById',
     source: 'knowledge base 003 (keys are not rotated)',
     body: TENANT_FIELDS,
@@ -151,6 +163,7 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'DELETE',
     path: '/api/v1/tenants/:id',
+    response: R.ok('Tenant deleted successfully'),
     operation: 'deleteTenant',
     source: 'knowledge base 003',
     async handle(s, ctx, req) {
@@ -161,6 +174,7 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/tenants/:id/suspend',
+    response: R.envelope(R.knowledgeBaseTenant),
     operation: 'suspendTenant',
     source: 'added (operators)',
     handle: async (s, ctx, req) => kb(await s.tenants.suspend(ctx, req.params.id)),
@@ -168,6 +182,7 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/tenants/:id/reactivate',
+    response: R.envelope(R.knowledgeBaseTenant),
     operation: 'reactivateTenant',
     source: 'added (operators)',
     handle: async (s, ctx, req) => kb(await s.tenants.reactivate(ctx, req.params.id)),
@@ -175,6 +190,7 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/tenants/:id/purge',
+    response: R.purged,
     operation: 'purgeTenant',
     source: 'added (operators)',
     async handle(s, ctx, req) {
@@ -187,6 +203,7 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/tenant',
+    response: R.businessTenant,
     operation: 'getTenant',
     source: 'business platform 004',
     handle: async (s, ctx) => businessTenantJson(await s.tenants.get(ctx)),
@@ -194,6 +211,8 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/tenant',
+    input: registerInput,
+    response: R.businessRegistration,
     operation: 'registerTenant',
     status: 201,
     source: 'business platform 004',
@@ -206,6 +225,8 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'PUT',
     path: '/api/tenant',
+    input: updateInput,
+    response: R.businessTenant,
     operation: 'updateTenant',
     status: 202,
     source: 'business platform 004',
@@ -215,6 +236,7 @@ export const tenantRoutes: RestRoute[] = [
   {
     method: 'DELETE',
     path: '/api/tenant',
+    response: R.businessDeleted,
     operation: 'deleteTenant',
     source: 'business platform 004',
     async handle(s, ctx) {

@@ -74,10 +74,10 @@ const operatorFields = {
   status: z.enum(TENANT_STATUSES, { error: `must be one of ${TENANT_STATUSES.join(', ')}` }).optional(),
 };
 
-const createSchema = z.strictObject({ name, ...tenantFields, ...operatorFields });
-const updateSchema = z.strictObject({ name: name.optional(), ...tenantFields, ...operatorFields });
+export const createSchema = z.strictObject({ name, ...tenantFields, ...operatorFields });
+export const updateSchema = z.strictObject({ name: name.optional(), ...tenantFields, ...operatorFields });
 
-const listSchema = z.strictObject({
+export const listSchema = z.strictObject({
   // Coerced: REST passes query strings, GraphQL numbers.
   first: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
   after: z.string({ error: 'must be a string' }).max(200).nullish(),

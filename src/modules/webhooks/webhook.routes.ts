@@ -1,3 +1,5 @@
+import { createSchema, deliveriesSchema, rotateSchema, updateSchema } from './webhook.service';
+import * as R from '../../rest/responses';
 import { iso, type RestRoute } from '../../rest/route-table';
 import { webhookView, type DeliveryView, type WebhookView } from './webhook.service';
 import type { WebhookEndpoint } from './webhook.entity';
@@ -53,6 +55,7 @@ export const webhookRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/v1/webhooks',
+    response: R.webhookList,
     operation: 'listWebhooks',
     source: 'added',
     handle: async (s, ctx) => ({ webhooks: (await s.webhooks.list(ctx)).map(rest) }),
@@ -60,6 +63,8 @@ export const webhookRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/webhooks',
+    input: createSchema,
+    response: R.webhookWithSecret,
     operation: 'createWebhook',
     status: 201,
     source: 'added',
@@ -72,6 +77,7 @@ export const webhookRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/v1/webhooks/:id',
+    response: R.webhook,
     operation: 'getWebhook',
     source: 'added',
     handle: async (s, ctx, req) => rest(await s.webhooks.get(ctx, req.params.id)),
@@ -79,6 +85,8 @@ export const webhookRoutes: RestRoute[] = [
   {
     method: 'PATCH',
     path: '/api/v1/webhooks/:id',
+    input: updateSchema,
+    response: R.webhook,
     operation: 'updateWebhook',
     source: 'added',
     body: FIELDS,
@@ -87,6 +95,7 @@ export const webhookRoutes: RestRoute[] = [
   {
     method: 'DELETE',
     path: '/api/v1/webhooks/:id',
+    response: R.ok('Webhook deleted'),
     operation: 'deleteWebhook',
     source: 'added',
     async handle(s, ctx, req) {
@@ -97,6 +106,7 @@ export const webhookRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/v1/webhooks/:id/secret',
+    response: R.webhookSecret,
     operation: 'getWebhookSecret',
     source: 'added (audited)',
     handle: async (s, ctx, req) => ({ secret: await s.webhooks.readSecret(ctx, req.params.id) }),
@@ -104,6 +114,8 @@ export const webhookRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/webhooks/:id/rotate-secret',
+    input: rotateSchema,
+    response: R.webhookWithSecret,
     operation: 'rotateWebhookSecret',
     source: 'added',
     body: { grace_seconds: 'graceSeconds' },
@@ -115,6 +127,8 @@ export const webhookRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/api/v1/webhooks/:id/deliveries',
+    input: deliveriesSchema,
+    response: R.deliveryPage,
     operation: 'listWebhookDeliveries',
     source: 'added',
     query: { limit: 'first', cursor: 'after', status: 'status' },
@@ -126,6 +140,7 @@ export const webhookRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/webhooks/:id/deliveries/:deliveryId/redeliver',
+    response: R.delivery,
     operation: 'redeliverWebhook',
     status: 202,
     source: 'added',

@@ -43,21 +43,21 @@ const eventFilter = z
 
 const description = z.string({ error: 'must be a string' }).max(500, 'must be at most 500 characters');
 
-const createSchema = z.strictObject({
+export const createSchema = z.strictObject({
   url: httpUrl,
   description: description.nullish(),
   events: eventFilter.default([]),
   enabled: z.boolean({ error: 'must be true or false' }).default(true),
 });
 
-const updateSchema = z.strictObject({
+export const updateSchema = z.strictObject({
   url: httpUrl.optional(),
   description: description.nullish(),
   events: eventFilter.optional(),
   enabled: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
-const rotateSchema = z.strictObject({
+export const rotateSchema = z.strictObject({
   graceSeconds: z
     .number({ error: 'must be a number' })
     .int('must be an integer')
@@ -66,7 +66,7 @@ const rotateSchema = z.strictObject({
     .default(DEFAULT_ROTATION_GRACE_SECONDS),
 });
 
-const deliveriesSchema = z.strictObject({
+export const deliveriesSchema = z.strictObject({
   first: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
   after: z.string().max(200).nullish(),
   status: z.enum(['pending', 'succeeded', 'failed', 'cancelled'], { error: 'must be pending, succeeded, failed or cancelled' }).nullish(),
