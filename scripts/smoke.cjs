@@ -79,6 +79,10 @@ async function main() {
   assert.deepEqual(anonymous, { status: 401, body: { error: 'Unauthorized', message: 'Missing or invalid API key' } });
   const sandbox = await fetch(base + '/graphql', { headers: { accept: 'text/html' } });
   assert.equal(sandbox.status, 200, 'development mode serves the Sandbox landing page');
+  const docs = await fetch(base + '/docs/');
+  assert.equal(docs.status, 200, 'Swagger UI answers at /docs');
+  const openapi = await json(base, 'GET', '/openapi.json');
+  assert.equal(openapi.body.openapi, '3.1.0');
   const ready = await json(base, 'GET', '/readyz');
   assert.equal(ready.status, 200);
   await first.stop();

@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   const base = `http://${shown}:${(app.server.address() as { port: number }).port}`;
   say(`Tenantry ${config.env} server listening`);
   say(`GraphQL: ${base}/graphql${config.production ? '' : ' (Apollo Sandbox in a browser)'}`);
-  say(`REST:    ${base}/api/v1`);
+  say(`REST:    ${base}/api/v1 (OpenAPI: ${base}/openapi.json, Swagger UI: ${base}/docs)`);
   if (firstKey) {
     say('This is the first start: keep this operator key now, it will not be shown again.');
     say(`Platform admin key: ${firstKey}`);
