@@ -1,6 +1,6 @@
-/** `npm run keygen`: prints a well-formed key, e.g. for TENANTRY_ADMIN_KEY. Nothing is stored. */
-import { generateKey } from '../src/auth/key-format';
-import { loadConfig } from '../src/config';
+/** `npm run keygen`: `tenantry keygen` (src/cli), for checkouts that run the npm scripts. */
+import { runCli } from '../src/cli/main';
 
-const env = process.argv.includes('--test') ? 'test' : 'live';
-console.log(generateKey(loadConfig().keyPrefix, env).key);
+void runCli(['keygen', ...process.argv.slice(2)]).then((code) => {
+  process.exitCode = code;
+});

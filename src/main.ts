@@ -7,7 +7,7 @@ import { initOrm, migrateAsOwner } from './db/orm';
 import { PurgeJob } from './modules/tenants/purge-job';
 import { createServices } from './services';
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const config = loadConfig();
   const say = (line: string) => process.stdout.write(line + '\n');
 
@@ -119,7 +119,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+/** How a failed start ends, for `npm start` and `tenantry start` alike. */
+export function startFailed(err: unknown): never {
   if (err instanceof ConfigError) process.stderr.write(err.message + '\n');
   else {
     const verbose = ['debug', 'trace'].includes(process.env.LOG_LEVEL ?? '');
@@ -127,4 +128,7 @@ main().catch((err) => {
     process.stderr.write(`Tenantry failed to start: ${detail}\n`);
   }
   process.exit(1);
-});
+}
+
+// `node dist/src/main.js` (npm start); `tenantry start` calls main() itself.
+if (require.main === module) main().catch(startFailed);

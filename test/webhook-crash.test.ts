@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verify } from '../src/modules/webhooks/signature';
 import { useHarness } from './support/harness';
+import { listeningAt } from './support/listening';
 import { startReceiver } from './support/receiver';
 
 const h = useHarness({ TENANTRY_WEBHOOK_ALLOW_PRIVATE: 'true' });
@@ -28,21 +29,7 @@ async function startServer(): Promise<{ child: ChildProcess; base: string }> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
-  let output = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /REST:\s+(http:\/\/[\d.]+:\d+)\/api\/v1/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
-  });
+  const { base } = await listeningAt(child);
   return { child, base };
 }
 

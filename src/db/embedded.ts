@@ -163,29 +163,63 @@ function startServer(bin: string, args: string[], user: RunAs | undefined, log: 
   });
 }
 
+/** Where a data directory keeps the cluster's files and the superuser's password. */
+const clusterDir = (dataDir: string) => path.join(dataDir, 'pg');
+const passwordFile = (dataDir: string) => path.join(dataDir, 'pg-password');
+const serverUrl = (password: string, port: number, database: string) =>
+  `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
+/** Whether `dataDir` holds an initialised cluster (a first start makes one). */
+export function embeddedClusterExists(dataDir: string): boolean {
+  return fs.existsSync(path.join(clusterDir(dataDir), 'PG_VERSION'));
+}
+
+/** The server `postmaster.pid` names, while it runs: its pid, its parent's, and its port. */
+function runningPostmaster(pgDir: string): { pid: number; ppid: number; port: number } | undefined {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined; // not running (stale lock file, PostgreSQL clears it) or no /proc to tell
+  }
+  if (!stat.includes('(postgres)')) return undefined;
+  return { pid, ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), port: Number(lines[3]) };
+}
+
 /**
  * A Tenantry killed outright (SIGKILL, OOM) cannot stop its database, which lives on with no
  * parent and keeps the data directory locked. Such an orphan is stopped; a server that still
  * has a parent belongs to a running Tenantry and is left alone (the start then fails clearly).
  */
 async function stopOrphan(pgDir: string, log: (m: string) => void): Promise<void> {
-  let pid: number;
-  try {
-    pid = Number(fs.readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  } catch {
-    return;
-  }
-  let stat: string;
-  try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return; // not running (stale lock file, PostgreSQL clears it) or no /proc to tell
-  }
-  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  if (ppid !== 1 || !stat.includes('(postgres)')) return;
+  const server = runningPostmaster(pgDir);
+  if (!server || server.ppid !== 1) return;
+  const { pid } = server;
   log(`stopping orphaned embedded PostgreSQL (pid ${pid}) left by an earlier run`);
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100 && fs.existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/**
+ * The embedded PostgreSQL a running Tenantry started in `dataDir`, if one runs. A second server
+ * cannot open the same files, so commands run beside it (the CLI) connect to this one instead.
+ */
+export function runningEmbeddedUrl(dataDir: string, database = 'tenantry'): string | undefined {
+  const server = runningPostmaster(clusterDir(dataDir));
+  // An orphan has no Tenantry to serve: startEmbeddedPostgres stops it and starts afresh.
+  if (!server || server.ppid === 1 || !server.port) return undefined;
+  try {
+    return serverUrl(fs.readFileSync(passwordFile(dataDir), 'utf8').trim(), server.port, database);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
@@ -207,10 +241,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       );
     }
   }
-  const pgDir = path.join(options.dataDir, 'pg');
-  const password = readOrCreatePassword(path.join(options.dataDir, 'pg-password'));
+  const pgDir = clusterDir(options.dataDir);
+  const password = readOrCreatePassword(passwordFile(options.dataDir));
 
-  if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
+  if (!embeddedClusterExists(options.dataDir)) {
     fs.rmSync(pgDir, { recursive: true, force: true });
     fs.mkdirSync(pgDir, { mode: 0o700 });
     if (user) fs.chownSync(pgDir, user.uid, user.gid);
@@ -249,7 +283,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const killOnExit = () => child.kill('SIGQUIT');
   process.once('exit', killOnExit);
 
-  const urlFor = (db: string) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
+  const urlFor = (db: string) => serverUrl(password, port, db);
   const client = new Client({ connectionString: urlFor('postgres') });
   await client.connect();
   try {

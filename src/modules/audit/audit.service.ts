@@ -87,7 +87,8 @@ export class AuditService {
     return em.create(AuditEvent, {
       tenantId,
       actorType,
-      actorKeyId: principal?.keyId ?? null,
+      // The CLI acts as an operator holding no key (see src/cli/actor.ts): its keyId is empty.
+      actorKeyId: principal?.keyId || null,
       actorPrefix: principal?.prefix ?? null,
       action: entry.action,
       targetType: entry.targetType,

@@ -70,12 +70,14 @@ export class Keyring {
   }
 }
 
+export const masterKeyPath = (dataDir: string) => path.join(dataDir, 'master.key');
+
 /**
  * Without TENANTRY_MASTER_KEY (development only: production refuses to start), a key is
  * generated once into the data directory, readable by its owner only.
  */
 export function masterKeyFromFile(dataDir: string): Buffer {
-  const file = path.join(dataDir, 'master.key');
+  const file = masterKeyPath(dataDir);
   if (fs.existsSync(file)) {
     const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
     if (key.length !== 32) throw new Error(`${file} does not hold a base64 32-byte key`);
