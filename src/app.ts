@@ -97,6 +97,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip, reqId: req.id }),
       },
     },
+    // Off by default: two log lines per request are the largest cost of a cheap request that
+    // logging can add. Errors, 5xx and background failures are logged regardless.
+    disableRequestLogging: !config.logRequests,
     bodyLimit: BODY_LIMIT,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

@@ -10,6 +10,13 @@ const masterKey = z
   .transform((v) => Buffer.from(v, 'base64'))
   .refine((b) => b.length === 32, 'must be base64 of exactly 32 bytes (openssl rand -base64 32)');
 
+/** A yes/no variable: true, false, 1 or 0. */
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .default(fallback);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -28,29 +35,19 @@ const envSchema = z.object({
   TENANTRY_REGISTRATION: z.enum(['open', 'closed']).default('open'),
   TENANTRY_REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(0).default(20),
   // Behind a load balancer, the client address comes from X-Forwarded-For only when this is set.
-  TENANTRY_TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0'])
-    .transform((v) => v === 'true' || v === '1')
-    .default(false),
+  TENANTRY_TRUST_PROXY: flag(false),
   TENANTRY_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   TENANTRY_MASTER_KEY: masterKey.optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   TENANTRY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
-  TENANTRY_WEBHOOK_ALLOW_PRIVATE: z
-    .enum(['true', 'false', '1', '0'])
-    .transform((v) => v === 'true' || v === '1')
-    .default(false),
+  TENANTRY_WEBHOOK_ALLOW_PRIVATE: flag(false),
   // Instances that should not deliver webhooks (e.g. a read replica's API tier) set this to false.
-  TENANTRY_WEBHOOK_WORKER: z
-    .enum(['true', 'false', '1', '0'])
-    .transform((v) => v === 'true' || v === '1')
-    .default(true),
+  TENANTRY_WEBHOOK_WORKER: flag(true),
   TENANTRY_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   // Prometheus metrics at /metrics (no tenant data; keep it off the public network).
-  TENANTRY_METRICS: z
-    .enum(['true', 'false', '1', '0'])
-    .transform((v) => v === 'true' || v === '1')
-    .default(true),
+  TENANTRY_METRICS: flag(true),
+  // One log line per request costs every request; errors are logged either way.
+  TENANTRY_LOG_REQUESTS: flag(false),
   TENANTRY_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
   TENANTRY_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   // Under an orchestrator's grace period (Kubernetes: 30 s) with room for the rest of shutdown.
@@ -98,6 +95,8 @@ export interface Config {
   webhookTimeoutSeconds: number;
   /** Serve Prometheus metrics at /metrics. */
   metrics: boolean;
+  /** Log every request (Fastify's "incoming request" and "request completed" lines). */
+  logRequests: boolean;
   /** Longest a statement may run (0: no limit); past it the request answers 503. */
   statementTimeoutMs: number;
   /** Longest a request waits for a database connection; past it, 503. */
@@ -146,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookWorker: e.TENANTRY_WEBHOOK_WORKER,
     webhookTimeoutSeconds: e.TENANTRY_WEBHOOK_TIMEOUT_SECONDS,
     metrics: e.TENANTRY_METRICS,
+    logRequests: e.TENANTRY_LOG_REQUESTS,
     statementTimeoutMs: e.TENANTRY_STATEMENT_TIMEOUT_MS,
     poolTimeoutMs: e.TENANTRY_POOL_TIMEOUT_MS,
     shutdownTimeoutSeconds: e.TENANTRY_SHUTDOWN_TIMEOUT_SECONDS,

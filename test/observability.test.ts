@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
+import { loadConfig } from '../src/config';
 import { createServices } from '../src/services';
 import { useHarness } from './support/harness';
 
@@ -53,7 +55,7 @@ describe('structured logs', () => {
     const lines: string[] = [];
     const stream = new PassThrough();
     stream.on('data', (c) => lines.push(...String(c).split('\n').filter(Boolean)));
-    const app = await buildApp(createServices(h.orm, { ...h.config, logLevel: 'info' }, () => {}), { logStream: stream });
+    const app = await buildApp(createServices(h.orm, { ...h.config, logLevel: 'info', logRequests: true }, () => {}), { logStream: stream });
     let requestId = '';
     try {
       const res = await app.inject({ url: '/api/v1/tenant?token=secret-in-query', headers: auth(t.key) });
@@ -67,5 +69,22 @@ describe('structured logs', () => {
     expect(completed.keyPrefix.length).toBeGreaterThan(5);
     expect(lines.join('\n')).not.toContain(t.key);
     expect(lines.join('\n')).not.toContain('secret-in-query');
+  });
+
+  it('write nothing per request at the default level unless request logging is turned on', async () => {
+    const t = await h.register();
+    const lines: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (c) => lines.push(...String(c).split('\n').filter(Boolean)));
+    const defaults = loadConfig({ NODE_ENV: 'test', TENANTRY_MASTER_KEY: randomBytes(32).toString('base64') });
+    expect([defaults.logLevel, defaults.logRequests]).toEqual(['info', false]);
+    const config = { ...h.config, logLevel: defaults.logLevel, logRequests: defaults.logRequests };
+    const app = await buildApp(createServices(h.orm, config, () => {}), { logStream: stream });
+    try {
+      for (let i = 0; i < 5; i++) expect((await app.inject({ url: '/api/v1/tenant', headers: auth(t.key) })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+    expect(lines.filter((l) => JSON.parse(l).reqId)).toEqual([]);
   });
 });
