@@ -68,6 +68,8 @@ export function useHarness(env: Record<string, string> = {}): Harness {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       TENANTRY_REGISTRATIONS_PER_HOUR: '0',
+      // Console passwords: the lowest bcrypt cost, so tests that set one stay fast.
+      TENANTRY_BCRYPT_COST: '4',
       TENANTRY_MASTER_KEY: randomBytes(32).toString('base64'),
       ...env,
     });
