@@ -11,6 +11,7 @@ import { Migration20261126170253_gauges } from './Migration20261126170253_gauges
 import { Migration20261126181357_webhooks } from './Migration20261126181357_webhooks';
 import { Migration20261126184338_daily_shards } from './Migration20261126184338_daily_shards';
 import { Migration20261126203500_row_security } from './Migration20261126203500_row_security';
+import { Migration20261126204006_console_sessions } from './Migration20261126204006_console_sessions';
 
 /**
  * Every migration, in order. Generated files are committed and never edited after they land;
@@ -29,4 +30,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126181357_webhooks', class: Migration20261126181357_webhooks },
   { name: 'Migration20261126184338_daily_shards', class: Migration20261126184338_daily_shards },
   { name: 'Migration20261126203500_row_security', class: Migration20261126203500_row_security },
+  { name: 'Migration20261126204006_console_sessions', class: Migration20261126204006_console_sessions },
 ];

@@ -83,6 +83,21 @@ async function main() {
   assert.equal(docs.status, 200, 'Swagger UI answers at /docs');
   const openapi = await json(base, 'GET', '/openapi.json');
   assert.equal(openapi.body.openapi, '3.1.0');
+  // `npm start` built the console; a tenant owner given a password signs in to it.
+  assert.match(first.output(), /Console: http:\/\/\S+\/console/);
+  const consolePage = await fetch(base + '/console/tenants');
+  assert.equal(consolePage.status, 200, 'the console is built and served');
+  assert.match(await consolePage.text(), /<div id="root">/);
+  const login = { email: 'developer@example.com', password: 'a long owner password' };
+  const owner = await json(base, 'POST', '/api/v1/console-logins', { key, body: login });
+  assert.equal(owner.status, 200, JSON.stringify(owner.body));
+  const signIn = await fetch(base + '/console/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tenantry-console': '1' },
+    body: JSON.stringify(login),
+  });
+  assert.equal(signIn.status, 200);
+  assert.match(signIn.headers.get('set-cookie') ?? '', /; HttpOnly; SameSite=Strict/);
   const ready = await json(base, 'GET', '/readyz');
   assert.equal(ready.status, 200);
   await first.stop();

@@ -7,6 +7,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { OPERATIONS } from './auth/operations';
+import { consolePlugin } from './console/plugin';
 import { RequestContext, type ServiceContext } from './context';
 import { pendingMigrations } from './db/orm';
 import { currentScope, DbScope, inRequestScope, inScope } from './db/tenant-scope';
@@ -213,6 +214,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       },
     });
   }
+
+  await app.register(consolePlugin, { services });
 
   const armor = graphqlArmor(config.production);
   const apollo = new ApolloServer<RequestContext>({

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { projectRoot } from './paths';
 
 /**
  * Every environment variable Tenantry reads, parsed once at start-up.
@@ -63,6 +64,15 @@ const envSchema = z.object({
       }),
     )
     .optional(),
+  // The admin console (/console): the built assets, human passwords and their sessions.
+  TENANTRY_CONSOLE: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .default(true),
+  TENANTRY_CONSOLE_DIR: z.string().min(1).optional(),
+  TENANTRY_BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  TENANTRY_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(12 * 3600),
+  TENANTRY_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(0).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -107,6 +117,16 @@ export interface Config {
    */
   shutdownTimeoutSeconds: number;
   previousMasterKeys: Buffer[];
+  /** Serve the admin console at /console. */
+  console: boolean;
+  /** Where the built console is (dist/console unless set). */
+  consoleDir: string;
+  /** bcrypt cost of console passwords. */
+  bcryptCost: number;
+  /** How long a console session lasts after sign-in. */
+  sessionTtlSeconds: number;
+  /** Console sign-in attempts per client address per minute; 0 turns the limit off. */
+  loginAttemptsPerMinute: number;
   logLevel: string;
 }
 
@@ -124,6 +144,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.TENANTRY_MASTER_KEY) {
     // A generated key file next to the data is fine on a laptop, never in production.
     throw new ConfigError('Invalid configuration:\n  TENANTRY_MASTER_KEY: is required when NODE_ENV=production');
+  }
+  if (e.NODE_ENV === 'production' && e.TENANTRY_BCRYPT_COST < 10) {
+    // Low costs exist so tests run fast; in production they make stolen hashes cheap to crack.
+    throw new ConfigError('Invalid configuration:\n  TENANTRY_BCRYPT_COST: must be at least 10 when NODE_ENV=production');
   }
   return {
     env: e.NODE_ENV,
@@ -150,6 +174,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     poolTimeoutMs: e.TENANTRY_POOL_TIMEOUT_MS,
     shutdownTimeoutSeconds: e.TENANTRY_SHUTDOWN_TIMEOUT_SECONDS,
     previousMasterKeys: e.TENANTRY_PREVIOUS_MASTER_KEYS ?? [],
+    console: e.TENANTRY_CONSOLE,
+    consoleDir: path.resolve(e.TENANTRY_CONSOLE_DIR ?? path.join(projectRoot(), 'dist', 'console')),
+    bcryptCost: e.TENANTRY_BCRYPT_COST,
+    sessionTtlSeconds: e.TENANTRY_SESSION_TTL_SECONDS,
+    loginAttemptsPerMinute: e.TENANTRY_LOGIN_ATTEMPTS_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -19,6 +19,8 @@ export interface Principal {
   /** Keys it creates may not outlive it. */
   expiresAt: Date | null;
   operator: boolean;
+  /** A person signed in to the console (by its session cookie) rather than a key. */
+  login?: { id: string; email: string; sessionId: string };
 }
 
 /** What services receive: the request's EntityManager and the caller, already authorized. */
@@ -101,8 +103,9 @@ export class RequestContext {
   principal(): Promise<Principal | null> {
     this.principalPromise ??= (async () => {
       const key = presentedKey(this.info.headers);
-      if (key === undefined) return null;
-      const principal = await this.services.apiKeys.authenticate(key);
+      // Without a key, a console session's cookie may stand in for one (see SessionService).
+      const principal = key === undefined ? await this.services.sessions.authenticate(this.info.headers) : await this.services.apiKeys.authenticate(key);
+      if (!principal) return null;
       if (principal.operator) this.info.scope?.confine(ALL_TENANTS);
       else if (principal.keyTenantId) this.info.scope?.confine(principal.keyTenantId);
       if (principal.keyTenantId && !principal.operator) {

@@ -113,6 +113,7 @@ export async function main(): Promise<void> {
   say(`Tenantry ${config.env} server listening`);
   say(`GraphQL: ${base}/graphql${config.production ? '' : ' (Apollo Sandbox in a browser)'}`);
   say(`REST:    ${base}/api/v1 (OpenAPI: ${base}/openapi.json, Swagger UI: ${base}/docs)`);
+  if (config.console) say(`Console: ${base}/console`);
   if (firstKey) {
     say('This is the first start: keep this operator key now, it will not be shown again.');
     say(`Platform admin key: ${firstKey}`);

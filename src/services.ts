@@ -14,6 +14,7 @@ import { UsageService } from './modules/limits/usage.service';
 import { Redis } from 'ioredis';
 import { Keyring, masterKeyFromFile } from './modules/secrets/envelope';
 import { SecretService } from './modules/secrets/secret.service';
+import { SessionService } from './modules/sessions/session.service';
 import { TenantSettingService } from './modules/tenant-settings/tenant-setting.service';
 import { TenantService } from './modules/tenants/tenant.service';
 import { DeliveryWorker } from './modules/webhooks/delivery-worker';
@@ -40,6 +41,8 @@ export interface Services {
   apiCalls: ApiCallMeter;
   rateLimiter: TenantRateLimiter;
   webhooks: WebhookService;
+  /** Console logins and their sessions. */
+  sessions: SessionService;
   /** Sends webhooks; started by the server process (main.ts), not by buildApp. */
   deliveries: DeliveryWorker;
   /** Flushes batched writes and closes connections other than the database's. */
@@ -81,6 +84,7 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
     apiCalls,
     rateLimiter,
     webhooks,
+    sessions: new SessionService(orm, config, audit, redis),
     deliveries,
     async close() {
       await deliveries.stop();

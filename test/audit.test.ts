@@ -3,8 +3,8 @@ import { print, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildGraphQLSchema } from '../src/graphql/schema';
 import { REST_ROUTES } from '../src/rest/routes';
-import { useHarness, type Registered } from './support/harness';
-import { CreateTenant, RollbackTenantConfig } from './support/operations';
+import { uniqueEmail, useHarness, type Registered } from './support/harness';
+import { CreateTenant, RollbackTenantConfig, SetOperatorPassword } from './support/operations';
 
 const h = useHarness();
 
@@ -223,6 +223,17 @@ const MUTATIONS: Record<string, { action: string; ok: (w: World) => InjectOption
       return { method: 'DELETE', url: `/api/v1/operator-keys/${res.json().key_id}`, headers: auth(op) };
     },
     bad: ({ op }) => ({ method: 'DELETE', url: '/api/v1/operator-keys/nope', headers: auth(op) }),
+  },
+  setOwnerPassword: {
+    action: 'console_login.password_set',
+    ok: ({ t }) => ({ method: 'POST', url: '/api/v1/console-logins', headers: auth(t.key), payload: { email: uniqueEmail(), password: 'correct horse battery' } }),
+    bad: ({ t }) => ({ method: 'POST', url: '/api/v1/console-logins', headers: auth(t.key), payload: { email: uniqueEmail(), password: 'short' } }),
+  },
+  setOperatorPassword: {
+    action: 'console_login.password_set',
+    gql: true,
+    ok: ({ op }) => gqlRequest(op, SetOperatorPassword, { input: { email: uniqueEmail(), password: 'correct horse battery' } }),
+    bad: ({ op }) => gqlRequest(op, SetOperatorPassword, { input: { email: 'not an email', password: 'correct horse battery' } }),
   },
 };
 

@@ -22,6 +22,10 @@ async function populated(): Promise<Registered & { extraKey: string }> {
   await h.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: auth(t.key), payload: { url: 'https://hooks.example.com/x' } });
   await h.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth(t.key), payload: { type: 'memory.ingested' } });
   await h.services.deliveries.dispatch();
+  // A console owner, signed in: a login and a session.
+  const owner = { email: `owner-${t.tenantId}@example.com`, password: 'a long owner password' };
+  await h.app.inject({ method: 'POST', url: '/api/v1/console-logins', headers: auth(t.key), payload: owner });
+  await h.app.inject({ method: 'POST', url: '/console/auth/login', headers: { 'x-tenantry-console': '1' }, payload: owner });
   // An attempt row as the worker writes it (no receiver is reachable from this test).
   await h.sql(
     `insert into webhook_attempts (id, tenant_id, delivery_id, attempt, success, latency_ms)

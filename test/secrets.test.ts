@@ -73,7 +73,7 @@ describe('secrets over the reference paths', () => {
     const lines: string[] = [];
     const stream = new PassThrough();
     stream.on('data', (c) => lines.push(String(c)));
-    const app = await buildApp(createServices(h.orm, { ...h.config, logLevel: 'trace' }, () => {}), { logStream: stream });
+    const app = await buildApp(createServices(h.orm, { ...h.config, logLevel: 'trace', logRequests: true }, () => {}), { logStream: stream });
     try {
       await app.inject({ method: 'POST', url: '/tenant/secrets', headers: auth(t.key), payload: { key: 'LOGGED', value } });
       await app.inject({ url: '/tenant/secrets/LOGGED', headers: auth(t.key) });

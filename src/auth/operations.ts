@@ -91,6 +91,10 @@ export const OPERATIONS = {
   listOperatorKeys: scopes('platform:admin'),
   createOperatorKey: scopes('platform:admin'),
   revokeOperatorKey: scopes('platform:admin'),
+
+  // Console logins (email + password for people; keys stay the machine credential).
+  setOwnerPassword: scopes('tenant:admin'),
+  setOperatorPassword: scopes('platform:admin'),
 } as const satisfies Record<string, Access>;
 
 export type OperationName = keyof typeof OPERATIONS;

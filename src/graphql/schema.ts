@@ -9,12 +9,13 @@ import { EventResolver } from '../modules/events/event.resolver';
 import { LimitsResolver } from '../modules/limits/limits.resolver';
 import { RbacResolver } from '../modules/rbac/rbac.resolver';
 import { SecretResolver } from '../modules/secrets/secret.resolver';
+import { SessionResolver } from '../modules/sessions/session.resolver';
 import { TenantSettingResolver } from '../modules/tenant-settings/tenant-setting.resolver';
 import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import { WebhookResolver } from '../modules/webhooks/webhook.resolver';
 import { enforceScopeDirectives, publicDirective, requiresScopesDirective } from './scope-directives';
 
-export const RESOLVERS = [TenantResolver, ApiKeyResolver, TenantSettingResolver, AuditResolver, ConfigResolver, SecretResolver, RbacResolver, LimitsResolver, EventResolver, WebhookResolver] as const;
+export const RESOLVERS = [TenantResolver, ApiKeyResolver, TenantSettingResolver, AuditResolver, ConfigResolver, SecretResolver, RbacResolver, LimitsResolver, EventResolver, WebhookResolver, SessionResolver] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
 

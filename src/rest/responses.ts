@@ -211,6 +211,16 @@ export const auditPage = z.strictObject({
   next_cursor: z.string().nullable(),
 });
 
+// Console sign-in (never the password or its hash).
+export const consoleLogin = z.strictObject({
+  id: uuid,
+  email: z.string(),
+  role: z.enum(['owner', 'operator']),
+  tenant_id: uuid.nullable(),
+  password_changed_at: nullableTime,
+  created_at: nullableTime,
+});
+
 // Webhooks.
 export const webhook = z.strictObject({
   id: uuid,

@@ -62,12 +62,16 @@ export function useHarness(env: Record<string, string> = {}): Harness {
     await admin.connect();
     await admin.query(`create database ${database} template ${template}`);
     await admin.end();
-    // Registration is rate-limited per address and every test registers from one: tests of the
-    // limit itself set their own figure.
+    // Registration and console sign-in are rate-limited per address and every test comes from
+    // one: tests of the limits themselves set their own figures.
     const config = loadConfig({
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       TENANTRY_REGISTRATIONS_PER_HOUR: '0',
+      TENANTRY_LOGIN_ATTEMPTS_PER_MINUTE: '0',
+      // Console passwords: the lowest bcrypt cost, so tests that set one stay fast (production
+      // refuses it, so tests of production mode keep the default).
+      ...(env.NODE_ENV === 'production' ? {} : { TENANTRY_BCRYPT_COST: '4' }),
       TENANTRY_MASTER_KEY: randomBytes(32).toString('base64'),
       ...env,
     });

@@ -331,3 +331,15 @@ export const RedeliverWebhook = graphql(`
     redeliverWebhook(webhookId: $webhookId, deliveryId: $deliveryId) { id eventId status }
   }
 `);
+
+export const SetOwnerPassword = graphql(`
+  mutation SetOwnerPassword($input: SetConsolePasswordInput!) {
+    setOwnerPassword(input: $input) { id email role tenantId passwordChangedAt createdAt }
+  }
+`);
+
+export const SetOperatorPassword = graphql(`
+  mutation SetOperatorPassword($input: SetConsolePasswordInput!) {
+    setOperatorPassword(input: $input) { id email role tenantId passwordChangedAt createdAt }
+  }
+`);

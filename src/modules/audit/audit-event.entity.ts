@@ -1,7 +1,8 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
-export type ActorType = 'key' | 'operator' | 'anonymous' | 'system';
+/** `owner`: a tenant owner signed in to the console (`actorKeyId` is then the console login's id). */
+export type ActorType = 'key' | 'operator' | 'owner' | 'anonymous' | 'system';
 
 /**
  * Who changed what, when and from where. Written in the same transaction as the change, so a

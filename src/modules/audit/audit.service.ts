@@ -72,7 +72,7 @@ export class AuditService {
     const changes = entry.before === undefined && entry.after === undefined ? null : diff(entry.before ?? null, entry.after ?? null);
     if (changes && Object.keys(changes).length === 0 && !entry.always) return null;
     const principal = ctx?.principal ?? null;
-    const actorType: ActorType = !ctx ? 'system' : !principal ? 'anonymous' : principal.operator ? 'operator' : 'key';
+    const actorType: ActorType = !ctx ? 'system' : !principal ? 'anonymous' : principal.operator ? 'operator' : principal.login ? 'owner' : 'key';
     const tenantId = entry.tenantId === undefined ? (ctx?.tenantId ?? null) : entry.tenantId;
     // A change that is also an event goes to the outbox in the same unit of work, with the same
     // redacted diff: one hook for both, so no change can have one without the other.

@@ -10,7 +10,7 @@ export class AuditEventType {
   @Field(() => UUIDResolver, { nullable: true, description: 'Null for operator-level events' })
   tenantId?: string | null;
 
-  @Field({ description: 'key, operator, anonymous or system' })
+  @Field({ description: 'key, operator, owner (a console login), anonymous or system' })
   actorType!: string;
 
   @Field(() => UUIDResolver, { nullable: true })

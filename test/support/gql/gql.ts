@@ -76,6 +76,8 @@ type Documents = {
     "\n  mutation DeleteWebhook($id: String!) { deleteWebhook(id: $id) { id } }\n": typeof types.DeleteWebhookDocument,
     "\n  mutation RotateWebhookSecret($id: String!, $graceSeconds: Int) {\n    rotateWebhookSecret(id: $id, graceSeconds: $graceSeconds) { secret webhook { id previousSecretExpiresAt } }\n  }\n": typeof types.RotateWebhookSecretDocument,
     "\n  mutation RedeliverWebhook($webhookId: String!, $deliveryId: String!) {\n    redeliverWebhook(webhookId: $webhookId, deliveryId: $deliveryId) { id eventId status }\n  }\n": typeof types.RedeliverWebhookDocument,
+    "\n  mutation SetOwnerPassword($input: SetConsolePasswordInput!) {\n    setOwnerPassword(input: $input) { id email role tenantId passwordChangedAt createdAt }\n  }\n": typeof types.SetOwnerPasswordDocument,
+    "\n  mutation SetOperatorPassword($input: SetConsolePasswordInput!) {\n    setOperatorPassword(input: $input) { id email role tenantId passwordChangedAt createdAt }\n  }\n": typeof types.SetOperatorPasswordDocument,
 };
 const documents: Documents = {
     "\n  mutation RegisterTenant($input: RegisterTenantInput!) {\n    registerTenant(input: $input) {\n      key\n      apiKey { id prefix scopes environment }\n      tenant {\n        id name email status plan storageQuota storageUsed\n        settings { retention_days batch_size max_conversations_per_user max_users encryption_mode webhook_url webhook_events }\n      }\n    }\n  }\n": types.RegisterTenantDocument,
@@ -140,6 +142,8 @@ const documents: Documents = {
     "\n  mutation DeleteWebhook($id: String!) { deleteWebhook(id: $id) { id } }\n": types.DeleteWebhookDocument,
     "\n  mutation RotateWebhookSecret($id: String!, $graceSeconds: Int) {\n    rotateWebhookSecret(id: $id, graceSeconds: $graceSeconds) { secret webhook { id previousSecretExpiresAt } }\n  }\n": types.RotateWebhookSecretDocument,
     "\n  mutation RedeliverWebhook($webhookId: String!, $deliveryId: String!) {\n    redeliverWebhook(webhookId: $webhookId, deliveryId: $deliveryId) { id eventId status }\n  }\n": types.RedeliverWebhookDocument,
+    "\n  mutation SetOwnerPassword($input: SetConsolePasswordInput!) {\n    setOwnerPassword(input: $input) { id email role tenantId passwordChangedAt createdAt }\n  }\n": types.SetOwnerPasswordDocument,
+    "\n  mutation SetOperatorPassword($input: SetConsolePasswordInput!) {\n    setOperatorPassword(input: $input) { id email role tenantId passwordChangedAt createdAt }\n  }\n": types.SetOperatorPasswordDocument,
 };
 
 /**
@@ -404,6 +408,14 @@ export function graphql(source: "\n  mutation RotateWebhookSecret($id: String!, 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RedeliverWebhook($webhookId: String!, $deliveryId: String!) {\n    redeliverWebhook(webhookId: $webhookId, deliveryId: $deliveryId) { id eventId status }\n  }\n"): (typeof documents)["\n  mutation RedeliverWebhook($webhookId: String!, $deliveryId: String!) {\n    redeliverWebhook(webhookId: $webhookId, deliveryId: $deliveryId) { id eventId status }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetOwnerPassword($input: SetConsolePasswordInput!) {\n    setOwnerPassword(input: $input) { id email role tenantId passwordChangedAt createdAt }\n  }\n"): (typeof documents)["\n  mutation SetOwnerPassword($input: SetConsolePasswordInput!) {\n    setOwnerPassword(input: $input) { id email role tenantId passwordChangedAt createdAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetOperatorPassword($input: SetConsolePasswordInput!) {\n    setOperatorPassword(input: $input) { id email role tenantId passwordChangedAt createdAt }\n  }\n"): (typeof documents)["\n  mutation SetOperatorPassword($input: SetConsolePasswordInput!) {\n    setOperatorPassword(input: $input) { id email role tenantId passwordChangedAt createdAt }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
