@@ -76,6 +76,26 @@ describe('input PostgreSQL cannot store, or that only exhausts resources', () =>
     }
   });
 
+  it('answers a JSON null or empty body like a missing one: 400 naming the required field, not 500', async () => {
+    const t = await h.register();
+    const before = await countTenants();
+    const cases: [string, string, string | undefined][] = [
+      ['/api/v1/tenants', 'name', undefined],
+      ['/api/tenant', 'name', undefined],
+      ['/api/v1/api-keys', 'name', t.key],
+      ['/tenant/rbac/roles', 'name', t.key],
+      ['/tenant/limits/resources/check', 'resource', t.key],
+    ];
+    for (const [url, field, key] of cases) {
+      for (const payload of ['null', '']) {
+        const res = await h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...(key ? auth(key) : {}) }, payload });
+        expect(res.statusCode, `${url} ${JSON.stringify(payload)}: ${res.body}`).toBe(400);
+        expect(res.json().field).toBe(field);
+      }
+    }
+    expect(await countTenants()).toBe(before);
+  });
+
   it('refuses an email the GraphQL EmailAddress scalar could not show back', async () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/tenants', payload: { name: 'x', email: 'x@a-.io' } });
     expect(res.statusCode).toBe(400);
