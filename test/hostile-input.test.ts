@@ -96,6 +96,25 @@ describe('input PostgreSQL cannot store, or that only exhausts resources', () =>
     expect(await countTenants()).toBe(before);
   });
 
+  it('names a field sent with the wrong type as such, and only a missing one as required', async () => {
+    const t = await h.register();
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth(t.key), payload: { name: [], scopes: null } });
+    expect(res.statusCode).toBe(400);
+    const problems: { field: string; message: string }[] = res.json().problems;
+    expect(problems).toContainEqual({ field: 'name', message: 'must be a string' });
+    expect(problems).toContainEqual({ field: 'scopes', message: 'must be an array of scopes' });
+    expect(problems.filter((p) => p.message === 'is required')).toEqual([]);
+    const missing = await h.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth(t.key), payload: { scopes: ['memory:read'] } });
+    expect(missing.json().problems).toEqual([{ field: 'name', message: 'is required' }]);
+    const nested = await h.app.inject({
+      method: 'POST',
+      url: '/tenant/config',
+      headers: auth(t.key),
+      payload: { webhooks: [{ url: 'https://example.com/hook', events: [['tenant.updated']] }] },
+    });
+    expect(nested.json().problems).toEqual([{ field: 'webhooks.0.events.0', message: 'must be a string' }]);
+  });
+
   it('refuses an email the GraphQL EmailAddress scalar could not show back', async () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/tenants', payload: { name: 'x', email: 'x@a-.io' } });
     expect(res.statusCode).toBe(400);
