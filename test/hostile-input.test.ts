@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createServices } from '../src/services';
 import { useHarness } from './support/harness';
-import { CurrentTenant, RegisterTenant, UpdateTenant } from './support/operations';
+import { CurrentTenant, DeleteTenantSetting, RegisterTenant, UpdateTenant } from './support/operations';
 
 const h = useHarness();
 
@@ -44,6 +44,17 @@ describe('input PostgreSQL cannot store, or that only exhausts resources', () =>
       expect(await countTenants()).toBe(before);
     });
   }
+
+  it('answers 400, not 503, for a NUL in the name of a setting to delete, through both doors', async () => {
+    // PostgreSQL refuses a NUL in a parameter as a protocol violation (08P01), which reads as
+    // an unreachable database unless the name is checked first.
+    const t = await h.register();
+    const rest = await h.app.inject({ method: 'DELETE', url: '/api/tenant-setting/a%00b', headers: auth(t.key) });
+    expect(rest.statusCode, rest.body).toBe(400);
+    expect(rest.json().field).toBe('name');
+    const gql = await h.gql(DeleteTenantSetting, { name: 'a\u0000b' }, t.key);
+    expect(gql.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
 
   it('refuses deeply nested JSON as a GraphQL variable with 400, not a stack overflow', async () => {
     // Built as text: serialising such an object in the test would overflow the test's own stack.
