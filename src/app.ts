@@ -11,7 +11,7 @@ import { consolePlugin } from './console/plugin';
 import { RequestContext, type ServiceContext } from './context';
 import { pendingMigrations } from './db/orm';
 import { currentScope, DbScope, inRequestScope, inScope } from './db/tenant-scope';
-import { AppError, databaseUnavailable, ERROR_CODES, RETRY_AFTER_SECONDS } from './errors';
+import { AppError, databaseUnavailable, ERROR_CODES, isVariableErrorLimit, RETRY_AFTER_SECONDS } from './errors';
 import { GRAPHQL_LIMITS, graphqlArmor } from './graphql/armor';
 import { Metrics } from './metrics';
 import { buildGraphQLSchema } from './graphql/schema';
@@ -243,6 +243,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       const original = unwrapResolverError(error);
       const down = databaseUnavailable(original);
       if (down) return { message: down.message, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: RETRY_AFTER_SECONDS } };
+      if (isVariableErrorLimit(original)) return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
       if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
       return { message: 'Unexpected error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },

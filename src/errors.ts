@@ -55,6 +55,14 @@ export function badInput(problems: FieldProblem[]): AppError {
   return new AppError('BAD_USER_INPUT', message, { field: first?.field, problems });
 }
 
+/**
+ * graphql-js stops coercing variables after 50 problems and adds an error of its own, with no
+ * code, which Apollo would show as INTERNAL_SERVER_ERROR: it is the client's input all the same.
+ */
+export function isVariableErrorLimit(err: unknown): boolean {
+  return err instanceof GraphQLError && err.extensions?.code === undefined && err.message.startsWith('Too many errors processing variables');
+}
+
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: string; constraint?: string; name?: string } | null;
   if (!e) return false;

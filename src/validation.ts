@@ -25,6 +25,20 @@ function unsafeValue(value: unknown, path: string[], depth = 0): FieldProblem | 
 }
 
 /**
+ * The value an issue is about. zod 4 leaves it out of the issue (unless asked to report input),
+ * so it is read back from the input: only a field that is absent "is required"; one sent with
+ * the wrong type gets the schema's own message.
+ */
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/**
  * Validates input with a zod schema and turns every issue into a 400 naming its field
  * (`settings.retention_days: must be between 1 and 3650`). Services call this; both doors share it.
  */
@@ -39,7 +53,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
       if (issue.code === 'unrecognized_keys') {
         return issue.keys.map((k) => ({ field: base ? `${base}.${k}` : k, message: 'is not a known field' }));
       }
-      if (issue.code === 'invalid_type' && issue.input === undefined) {
+      if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
         return [{ field: base, message: 'is required' }];
       }
       return [{ field: base, message: issue.message }];

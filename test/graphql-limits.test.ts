@@ -95,6 +95,20 @@ describe('GraphQL abuse limits (graphql-armor), before any resolver or SQL', () 
     expect(landing.body).not.toMatch(/<html|sandbox/i);
   });
 
+  it('answers variables with more invalid values than graphql-js reports as bad input, not an internal error', async () => {
+    const t = await h.register();
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}` },
+      payload: { query: 'mutation($roles: [String!]!) { setUserRoles(userId: "u", roles: $roles) { userId } }', variables: { roles: Array.from({ length: 60 }, (_, i) => i) } },
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    const errors: { message: string; extensions: { code: string } }[] = res.json().errors;
+    expect(errors.map((e) => e.extensions.code)).toEqual(errors.map(() => 'BAD_USER_INPUT'));
+    expect(errors.at(-1)?.message).toMatch(/Too many errors processing variables/);
+  });
+
   it('masks unexpected errors, with the request id that finds them in the log', async () => {
     const t = await prod.register();
     await prod.ownerSql('alter table tenant_settings rename to tenant_settings_gone');

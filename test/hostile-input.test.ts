@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createServices } from '../src/services';
 import { useHarness } from './support/harness';
-import { CurrentTenant, RegisterTenant, UpdateTenant } from './support/operations';
+import { CurrentTenant, DeleteTenantSetting, RegisterTenant, UpdateTenant } from './support/operations';
 
 const h = useHarness();
 
@@ -45,6 +45,17 @@ describe('input PostgreSQL cannot store, or that only exhausts resources', () =>
     });
   }
 
+  it('answers 400, not 503, for a NUL in the name of a setting to delete, through both doors', async () => {
+    // PostgreSQL refuses a NUL in a parameter as a protocol violation (08P01), which reads as
+    // an unreachable database unless the name is checked first.
+    const t = await h.register();
+    const rest = await h.app.inject({ method: 'DELETE', url: '/api/tenant-setting/a%00b', headers: auth(t.key) });
+    expect(rest.statusCode, rest.body).toBe(400);
+    expect(rest.json().field).toBe('name');
+    const gql = await h.gql(DeleteTenantSetting, { name: 'a\u0000b' }, t.key);
+    expect(gql.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('refuses deeply nested JSON as a GraphQL variable with 400, not a stack overflow', async () => {
     // Built as text: serialising such an object in the test would overflow the test's own stack.
     const deep = '{"d":'.repeat(5000) + '{"leaf":true}' + '}'.repeat(5000);
@@ -74,6 +85,45 @@ describe('input PostgreSQL cannot store, or that only exhausts resources', () =>
       const res = await h.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth(t.key), payload: { name: 'k', scopes: [scope] } });
       expect(res.statusCode, scope).toBe(400);
     }
+  });
+
+  it('answers a JSON null or empty body like a missing one: 400 naming the required field, not 500', async () => {
+    const t = await h.register();
+    const before = await countTenants();
+    const cases: [string, string, string | undefined][] = [
+      ['/api/v1/tenants', 'name', undefined],
+      ['/api/tenant', 'name', undefined],
+      ['/api/v1/api-keys', 'name', t.key],
+      ['/tenant/rbac/roles', 'name', t.key],
+      ['/tenant/limits/resources/check', 'resource', t.key],
+    ];
+    for (const [url, field, key] of cases) {
+      for (const payload of ['null', '']) {
+        const res = await h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...(key ? auth(key) : {}) }, payload });
+        expect(res.statusCode, `${url} ${JSON.stringify(payload)}: ${res.body}`).toBe(400);
+        expect(res.json().field).toBe(field);
+      }
+    }
+    expect(await countTenants()).toBe(before);
+  });
+
+  it('names a field sent with the wrong type as such, and only a missing one as required', async () => {
+    const t = await h.register();
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth(t.key), payload: { name: [], scopes: null } });
+    expect(res.statusCode).toBe(400);
+    const problems: { field: string; message: string }[] = res.json().problems;
+    expect(problems).toContainEqual({ field: 'name', message: 'must be a string' });
+    expect(problems).toContainEqual({ field: 'scopes', message: 'must be an array of scopes' });
+    expect(problems.filter((p) => p.message === 'is required')).toEqual([]);
+    const missing = await h.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth(t.key), payload: { scopes: ['memory:read'] } });
+    expect(missing.json().problems).toEqual([{ field: 'name', message: 'is required' }]);
+    const nested = await h.app.inject({
+      method: 'POST',
+      url: '/tenant/config',
+      headers: auth(t.key),
+      payload: { webhooks: [{ url: 'https://example.com/hook', events: [['tenant.updated']] }] },
+    });
+    expect(nested.json().problems).toEqual([{ field: 'webhooks.0.events.0', message: 'must be a string' }]);
   });
 
   it('refuses an email the GraphQL EmailAddress scalar could not show back', async () => {

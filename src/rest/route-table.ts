@@ -106,8 +106,10 @@ export async function runRoute(
   req: { body: unknown; params: Record<string, string>; query: RestRequest['query'] },
 ): Promise<unknown> {
   const fields = route.body ?? route.query;
-  const sent = (route.body ? req.body : req.query) as Record<string, unknown>;
-  const input = fields ? mapBody(sent ?? {}, fields) : {};
+  // A JSON `null` or an empty body is no body: the field names of an error are then looked up
+  // in an empty object, not in null.
+  const sent = ((route.body ? req.body : req.query) ?? {}) as Record<string, unknown>;
+  const input = fields ? mapBody(sent, fields) : {};
   try {
     return await route.handle(services, ctx, { input, body: route.passBody ? (req.body ?? {}) : undefined, params: req.params, query: req.query });
   } catch (err) {

@@ -23,6 +23,10 @@ export const setSchema = z.strictObject({
     .refine((v) => v.length <= MAX_SETTING_VALUE_LENGTH, `must be at most ${MAX_SETTING_VALUE_LENGTH} characters`),
 });
 
+// A name is checked before it reaches a query: PostgreSQL takes a NUL in a parameter for a
+// protocol violation, which would read as an unreachable database.
+const deleteSchema = z.strictObject({ name: settingName });
+
 /** Free-form name/value settings of a tenant (the business platform's tenant-setting API). */
 export class TenantSettingService {
   constructor(private readonly audit: AuditService) {}
@@ -56,12 +60,13 @@ export class TenantSettingService {
     });
   }
 
-  async delete(ctx: ServiceContext, name: string): Promise<TenantSetting> {
+  async delete(ctx: ServiceContext, input: string): Promise<TenantSetting> {
+    const { name } = parseInput(deleteSchema, { name: input });
     const tenantId = requireTenant(ctx);
     return ctx.em.transactional(async (em) => {
       // The tenant row lock orders this against a concurrent set of the same name.
       await lockTenant(em, tenantId);
-      const setting = await em.findOne(TenantSetting, { tenant: tenantId, name: String(name) });
+      const setting = await em.findOne(TenantSetting, { tenant: tenantId, name });
       if (!setting) throw notFound('Setting');
       em.remove(setting);
       this.audit.record(em, ctx, { action: 'tenant_setting.deleted', targetType: 'tenant_setting', targetId: setting.name, before: { value: setting.value }, after: null });
