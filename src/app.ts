@@ -186,7 +186,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       method: route.method,
       url: route.path,
       schema: routeSchema(route),
-      validatorCompiler: restValidatorCompiler(route),
+      validatorCompiler: restValidatorCompiler,
       // Who is calling comes before what they sent: no key is a 401 and a missing scope a 403,
       // whatever the body, and only then does Fastify check the body's shape.
       preValidation(req, reply, done) {
