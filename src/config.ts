@@ -18,14 +18,16 @@ const flag = (fallback: boolean) =>
     .transform((v) => v === 'true' || v === '1')
     .default(fallback);
 
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-    .optional(),
+  DATABASE_URL: postgresUrl.optional(),
+  // The application's own login (tenantry_app or a member of it), so it never holds the owner's
+  // credentials; DATABASE_URL is then used for migrations only.
+  TENANTRY_APP_DATABASE_URL: postgresUrl.optional(),
   TENANTRY_DATA_DIR: z.string().min(1).default('./.tenantry'),
   TENANTRY_ADMIN_KEY: z.string().min(1).optional(),
   // The word before `_live_` / `_test_` in every key this deployment issues.
@@ -82,6 +84,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl?: string;
+  /** Where the application connects when it is not the owner's DATABASE_URL. */
+  appDatabaseUrl?: string;
   dataDir: string;
   adminKey?: string;
   keyPrefix: string;
@@ -155,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    appDatabaseUrl: e.TENANTRY_APP_DATABASE_URL,
     dataDir: path.resolve(e.TENANTRY_DATA_DIR),
     adminKey: e.TENANTRY_ADMIN_KEY,
     keyPrefix: e.TENANTRY_KEY_PREFIX,

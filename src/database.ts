@@ -15,12 +15,15 @@ export async function openDatabase(
 }
 
 /**
- * Where the application connects, once migrations have made its role. With the embedded
- * database Tenantry owns the server, so the application logs in as its own role (a fresh password
- * each start): it never holds the owner's credentials at all. With DATABASE_URL it logs in as
- * that user and switches to the role on every connection (see db/orm.ts), so one URL suffices.
+ * Where the application connects, once migrations have made its role. Either way it switches to
+ * the role on every connection (see db/orm.ts); what differs is whose credentials it holds:
+ *   - TENANTRY_APP_DATABASE_URL: a login of the operator's that is tenantry_app or a member of it.
+ *   - The embedded database: Tenantry owns the server, so it logs in as tenantry_app itself, with
+ *     a fresh password each start.
+ *   - Otherwise DATABASE_URL's own user, so one URL suffices (that user could RESET ROLE).
  */
-export async function applicationUrl(db: { url: string; embedded?: EmbeddedDatabase }): Promise<string> {
+export async function applicationUrl(db: { url: string; embedded?: EmbeddedDatabase }, config: Pick<Config, 'appDatabaseUrl'>): Promise<string> {
+  if (config.appDatabaseUrl) return config.appDatabaseUrl;
   if (!db.embedded) return db.url;
   const password = randomBytes(24).toString('base64url');
   const owner = new Client({ connectionString: db.url });

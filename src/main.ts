@@ -15,7 +15,7 @@ export async function main(): Promise<void> {
   say(db.embedded ? `Embedded PostgreSQL running, data in ${config.dataDir}` : 'Using DATABASE_URL');
   const applied = await migrateAsOwner(db.url);
   if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
-  const orm = await initOrm({ url: await applicationUrl(db), statementTimeoutMs: config.statementTimeoutMs, acquireTimeoutMs: config.poolTimeoutMs });
+  const orm = await initOrm({ url: await applicationUrl(db, config), statementTimeoutMs: config.statementTimeoutMs, acquireTimeoutMs: config.poolTimeoutMs });
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   const services = createServices(orm, config, (err) => app?.log.error({ err }, 'background write failed'));

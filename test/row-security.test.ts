@@ -1,5 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { applicationUrl } from '../src/database';
 import { initOrm } from '../src/db/orm';
 import { APP_ROLE, asPlatform, inRequestScope } from '../src/db/tenant-scope';
 import { useHarness } from './support/harness';
@@ -153,5 +155,40 @@ describe('row-level security: a pool serving alternating tenants', () => {
     expect(removed).toEqual([]);
     const [still] = await asPlatform(() => orm.em.getConnection().execute<{ n: string }[]>(`select count(*) as n from api_keys where tenant_id = ?`, [b]));
     expect(Number(still.n)).toBeGreaterThan(0);
+  });
+});
+
+describe('row-level security: the application on a login of its own', () => {
+  it('with TENANTRY_APP_DATABASE_URL holds no credential that escapes the policies, even after RESET ROLE', async () => {
+    const login = `tenantry_app_login_${randomBytes(4).toString('hex')}`;
+    const password = randomBytes(12).toString('hex');
+    await h.ownerSql(`create role ${login} login password '${password}' in role ${APP_ROLE}`);
+    const own = new URL(h.ownerUrl);
+    own.username = login;
+    own.password = password;
+    const url = await applicationUrl({ url: h.ownerUrl }, { appDatabaseUrl: own.toString() });
+    expect(url).toBe(own.toString());
+    const orm = await initOrm({ url, poolMax: 1 });
+    try {
+      const t = await h.register();
+      const conn = orm.em.getConnection();
+      const [who] = await conn.execute<{ session: string; current: string }[]>('select session_user as session, current_user as current');
+      expect(who).toEqual({ session: login, current: APP_ROLE });
+      const seen = await inRequestScope(async (scope) => {
+        scope.confine(t.tenantId);
+        return orm.em.fork().transactional(async (em) => {
+          const tx = em.getTransactionContext();
+          // What an injected statement could try: drop the role, then read everything.
+          await em.getConnection().execute('reset role', [], 'all', tx);
+          const rows = await em.getConnection().execute<{ id: string }[]>('select id from tenants', [], 'all', tx);
+          await expect(em.getConnection().execute(`set role postgres`, [], 'all', tx)).rejects.toThrow(/permission denied/);
+          return rows;
+        });
+      }).catch((err) => err);
+      expect(seen).toEqual([{ id: t.tenantId }]);
+    } finally {
+      await orm.close();
+      await h.ownerSql(`drop role ${login}`);
+    }
   });
 });
