@@ -140,6 +140,27 @@ describe('console sign-in', () => {
     expect(res.json().message).toMatch(/failed sign-ins for this email/);
   });
 
+  it('counts guesses sent at once: no more than the limit are ever checked', async () => {
+    const t = await h.register();
+    const email = await ownerOf(t);
+    const answers = await Promise.all(Array.from({ length: FAILURES_PER_EMAIL + 6 }, () => signIn(email, 'wrong password!')));
+    const statuses = answers.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 401).length).toBe(FAILURES_PER_EMAIL);
+    expect(statuses.filter((s) => s === 429).length).toBe(6);
+  });
+
+  it('is made only by a live key that does not expire: a test or expiring key cannot mint a session', async () => {
+    const t = await h.register();
+    const create = async (payload: object) =>
+      (await h.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth(t.key), payload: { name: 'k', scopes: ['tenant:admin'], ...payload } })).json().api_key as string;
+    const keys = [await create({ environment: 'test' }), await create({ expires_at: new Date(Date.now() + 3600_000).toISOString() })];
+    for (const key of keys) {
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/console-logins', headers: auth(key), payload: { email: uniqueEmail(), password: PASSWORD } });
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.json().message).toMatch(/live API key that does not expire/);
+    }
+  });
+
   it('signs out: the session row is deleted, the cookie cleared, the old cookie refused', async () => {
     const t = await h.register();
     const cookie = sessionCookie(await signIn(await ownerOf(t)));
@@ -300,6 +321,16 @@ describe('serving the console', () => {
     try {
       expect((await app.inject({ url: '/console' })).statusCode).toBe(404);
       expect((await app.inject({ method: 'POST', url: '/console/auth/login', headers: CONSOLE, payload: {} })).statusCode).toBe(404);
+      // A session made while it was on counts for nothing once it is off.
+      const t = await h.register();
+      const cookie = sessionCookie(await signIn(await ownerOf(t)));
+      const res = await app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', cookie, ...CONSOLE },
+        payload: { query: print(CurrentTenant) },
+      });
+      expect(res.json().errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     } finally {
       await app.close();
     }

@@ -169,6 +169,12 @@ export class SessionService {
   }
 
   private async setPassword(ctx: ServiceContext, input: unknown, tenantId: string | null): Promise<ConsoleLogin> {
+    // A session is a live credential that does not expire and outlives the key that made it:
+    // only a key that is all of that itself may make one (a test or expiring key may not mint
+    // what it could not mint as a key).
+    if (ctx.principal && (ctx.principal.environment !== 'live' || ctx.principal.expiresAt !== null)) {
+      throw forbidden('Console logins are set with a live API key that does not expire');
+    }
     const data = parseInput(setPasswordSchema, input);
     const passwordHash = await bcrypt.hash(data.password, this.config.bcryptCost);
     try {
@@ -213,8 +219,9 @@ export class SessionService {
   async signIn(info: { ip: string; requestId: string }, input: unknown): Promise<SignedIn> {
     const data = parseInput(signInSchema, input);
     await this.consume(this.attempts, info.ip, 'sign-in attempts from this address');
-    const failed = await this.failures.get(data.email);
-    if (failed && failed.consumedPoints >= FAILURES_PER_EMAIL) throw this.limited(failed, 'failed sign-ins for this email');
+    // Every guess takes its point before its hash is compared (a success gives them back), so
+    // guesses sent at once cannot all pass a check made before any of them failed.
+    await this.consume(this.failures, data.email, 'failed sign-ins for this email');
 
     // Before the session exists its tenant is unknown: the lookup by email runs as the platform.
     const login = await asPlatform(async () => {
@@ -227,10 +234,7 @@ export class SessionService {
       return row;
     });
     const matches = await bcrypt.compare(data.password, login?.password_hash ?? (await (this.decoyHash ??= bcrypt.hash(randomBytes(16).toString('hex'), this.config.bcryptCost))));
-    if (!login || !matches) {
-      await this.consume(this.failures, data.email, 'failed sign-ins for this email').catch(() => {});
-      throw wrongCredentials();
-    }
+    if (!login || !matches) throw wrongCredentials();
     await this.failures.delete(data.email);
     if (login.tenant_id) {
       if (login.tenant_status === 'deleted' || login.tenant_deleted_at) throw wrongCredentials();
@@ -241,6 +245,10 @@ export class SessionService {
     const expiresAt = new Date(Date.now() + this.config.sessionTtlSeconds * 1000);
     return asPlatform(() =>
       this.orm.em.fork().transactional(async (em) => {
+        // The password may have changed since it was checked: a session opened with the old one
+        // must not survive the change (which locks the row and ends the sessions it finds).
+        const [current] = await em.execute<{ password_hash: string }[]>('select password_hash from console_logins where id = ? for share', [login.id]);
+        if (current?.password_hash !== login.password_hash) throw wrongCredentials();
         // Expired sessions go as new ones come: no job needed, and the index makes it cheap.
         await em.nativeDelete(ConsoleSession, { expiresAt: { $lt: new Date() } });
         const session = em.create(ConsoleSession, {
@@ -289,7 +297,8 @@ export class SessionService {
    * header, see CONSOLE_HEADER); a cookie naming no live session is a 401.
    */
   async authenticate(headers: RequestInfo['headers']): Promise<Principal | null> {
-    if (header(headers, CONSOLE_HEADER) === undefined) return null;
+    // With the console turned off, a session made before counts for nothing.
+    if (!this.config.console || header(headers, CONSOLE_HEADER) === undefined) return null;
     const token = readCookie(headers, cookieName(this.secureCookie));
     if (!token) return null;
     const row = await asPlatform(() => this.find(this.orm.em.fork(), token));
