@@ -91,8 +91,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     logger: {
       level: config.logLevel,
       ...(options.logStream && { stream: options.logStream }),
-      // Keys travel in these headers; they must never reach a log line.
-      redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+      // Keys and console sessions travel in these headers; they must never reach a log line.
+      redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
       serializers: {
         // Query strings can carry anything (a GraphQL GET carries whole variables): not logged.
         req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip, reqId: req.id }),

@@ -1,6 +1,16 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { projectRoot } from './paths';
+
+const isValidCidr = (range: string) => {
+  try {
+    ipaddr.parseCIDR(range);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /**
  * Every environment variable Tenantry reads, parsed once at start-up.
@@ -38,7 +48,22 @@ const envSchema = z.object({
   TENANTRY_REGISTRATION: z.enum(['open', 'closed']).default('open'),
   TENANTRY_REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(0).default(20),
   // Behind a load balancer, the client address comes from X-Forwarded-For only when this is set.
-  TENANTRY_TRUST_PROXY: flag(false),
+  // true trusts every hop (the client then chooses its own address); a list of the proxies'
+  // addresses or CIDR ranges trusts only those, and the client address is the first hop not in it.
+  TENANTRY_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      if (['true', '1'].includes(v)) return true;
+      if (['false', '0'].includes(v)) return false;
+      const list = v.split(',').map((p) => p.trim()).filter(Boolean);
+      const bad = list.find((p) => !(p.includes('/') ? isValidCidr(p) : ipaddr.isValid(p)));
+      if (bad !== undefined || !list.length) {
+        ctx.addIssue({ code: 'custom', message: `must be true, false, or a comma-separated list of proxy addresses or CIDR ranges${bad ? ` ("${bad}" is neither)` : ''}` });
+        return z.NEVER;
+      }
+      return list;
+    }),
   TENANTRY_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   TENANTRY_MASTER_KEY: masterKey.optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
@@ -92,7 +117,8 @@ export interface Config {
   registration: 'open' | 'closed';
   /** Public registrations per client address per hour; 0 turns the limit off. */
   registrationsPerHour: number;
-  trustProxy: boolean;
+  /** true: every hop; a list: only those proxies (addresses or CIDR ranges). */
+  trustProxy: boolean | string[];
   /** How often deleted tenants past their retention are purged; 0 turns the job off. */
   purgeIntervalSeconds: number;
   /** Encrypts tenants' data keys; unset outside production means a generated key file. */

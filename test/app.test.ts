@@ -18,6 +18,28 @@ describe('configuration', () => {
       /PORT[\s\S]*DATABASE_URL: must be a postgres:\/\/[\s\S]*TENANTRY_KEY_PREFIX/,
     );
     expect(() => loadConfig({ TENANTRY_REGISTRATION: 'sometimes' })).toThrow(/TENANTRY_REGISTRATION/);
+    expect(() => loadConfig({ TENANTRY_TRUST_PROXY: '10.0.0.0/8, proxy.local' })).toThrow(/TENANTRY_TRUST_PROXY: .*"proxy.local" is neither/);
+  });
+
+  it('trusts X-Forwarded-For only as far as TENANTRY_TRUST_PROXY says', async () => {
+    const addressSeen = async (trustProxy: string) => {
+      const services = createServices(h.orm, { ...h.config, trustProxy: loadConfig({ TENANTRY_TRUST_PROXY: trustProxy }).trustProxy }, () => {});
+      const app = await buildApp(services);
+      try {
+        // The client wrote the first entry itself; the load balancer (127.0.0.1 here) appended
+        // the address it saw.
+        const res = await app.inject({ method: 'POST', url: '/api/v1/tenants', headers: { 'x-forwarded-for': '203.0.113.66, 198.51.100.7' }, payload: { name: 'Via proxy' } });
+        const [row] = await h.sql<{ ip: string }>(`select ip from audit_events where action = 'tenant.created' and target_id = ?`, [res.json().tenant_id]);
+        return row.ip;
+      } finally {
+        await app.close();
+      }
+    };
+    expect(await addressSeen('false')).toBe('127.0.0.1');
+    // Only the listed proxy is trusted: the client cannot choose its own address.
+    expect(await addressSeen('127.0.0.1/32')).toBe('198.51.100.7');
+    // Trusting every hop takes the client's own claim, which is why a list is the safe setting.
+    expect(await addressSeen('true')).toBe('203.0.113.66');
   });
 });
 
