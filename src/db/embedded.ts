@@ -174,8 +174,22 @@ export function embeddedClusterExists(dataDir: string): boolean {
   return fs.existsSync(path.join(clusterDir(dataDir), 'PG_VERSION'));
 }
 
-/** The server `postmaster.pid` names, while it runs: its pid, its parent's, and its port. */
-function runningPostmaster(pgDir: string): { pid: number; ppid: number; port: number } | undefined {
+/**
+ * Whether a process is a Node.js one. The embedded server's parent is the Tenantry that started
+ * it; a server whose Tenantry was killed is adopted by init or a subreaper, never by Node.js. The
+ * parent's pid alone cannot tell: a Tenantry running as a container's pid 1 is itself init.
+ */
+function isNode(pid: number): boolean {
+  try {
+    const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+    return path.basename(argv0).startsWith('node') || argv0 === process.execPath;
+  } catch {
+    return false;
+  }
+}
+
+/** The server `postmaster.pid` names, while it runs: its pid, whether it is orphaned, its port. */
+function runningPostmaster(pgDir: string): { pid: number; orphaned: boolean; port: number } | undefined {
   let lines: string[];
   try {
     lines = fs.readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n');
@@ -190,17 +204,19 @@ function runningPostmaster(pgDir: string): { pid: number; ppid: number; port: nu
     return undefined; // not running (stale lock file, PostgreSQL clears it) or no /proc to tell
   }
   if (!stat.includes('(postgres)')) return undefined;
-  return { pid, ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), port: Number(lines[3]) };
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return { pid, orphaned: !isNode(ppid), port: Number(lines[3]) };
 }
 
 /**
  * A Tenantry killed outright (SIGKILL, OOM) cannot stop its database, which lives on with no
- * parent and keeps the data directory locked. Such an orphan is stopped; a server that still
- * has a parent belongs to a running Tenantry and is left alone (the start then fails clearly).
+ * Tenantry and keeps the data directory locked. Such an orphan is stopped; a server whose
+ * parent is a Node.js process belongs to a running Tenantry and is left alone (a second start
+ * then fails clearly, and the CLI connects to it).
  */
 async function stopOrphan(pgDir: string, log: (m: string) => void): Promise<void> {
   const server = runningPostmaster(pgDir);
-  if (!server || server.ppid !== 1) return;
+  if (!server?.orphaned) return;
   const { pid } = server;
   log(`stopping orphaned embedded PostgreSQL (pid ${pid}) left by an earlier run`);
   process.kill(pid, 'SIGINT');
@@ -214,7 +230,7 @@ async function stopOrphan(pgDir: string, log: (m: string) => void): Promise<void
 export function runningEmbeddedUrl(dataDir: string, database = 'tenantry'): string | undefined {
   const server = runningPostmaster(clusterDir(dataDir));
   // An orphan has no Tenantry to serve: startEmbeddedPostgres stops it and starts afresh.
-  if (!server || server.ppid === 1 || !server.port) return undefined;
+  if (!server || server.orphaned || !server.port) return undefined;
   try {
     return serverUrl(fs.readFileSync(passwordFile(dataDir), 'utf8').trim(), server.port, database);
   } catch {
