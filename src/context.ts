@@ -6,6 +6,7 @@ import { missingScopeFor } from './auth/scopes';
 import { AppError, badInput, forbidden, missingScope, unauthenticated } from './errors';
 import type { RateInfo } from './modules/limits/rate-limiter';
 import type { Services } from './services';
+import { andThen, type MaybePromise } from './maybe';
 
 /** Who is calling: an authenticated key, resolved once per request. */
 export interface Principal {
@@ -76,7 +77,8 @@ export function presentedKey(headers: RequestInfo['headers']): string | undefine
 export class RequestContext {
   /** The tenant's rate-limit state after this request, for the RateLimit-* headers. */
   rateLimit?: RateInfo;
-  private principalPromise?: Promise<Principal | null>;
+  private principalState?: MaybePromise<Principal | null>;
+  private refusal?: unknown;
   private forked?: EntityManager;
   private loaderSet?: Loaders;
 
@@ -99,44 +101,65 @@ export class RequestContext {
     return this.info.requestId;
   }
 
-  /** The caller's key, verified once; null when none was presented. A bad key is a 401. */
-  principal(): Promise<Principal | null> {
-    this.principalPromise ??= (async () => {
-      const key = presentedKey(this.info.headers);
-      // Without a key, a console session's cookie may stand in for one (see SessionService).
-      const principal = key === undefined ? await this.services.sessions.authenticate(this.info.headers) : await this.services.apiKeys.authenticate(key);
-      if (!principal) return null;
+  /**
+   * The caller's key, verified once; null when none was presented. A bad key is a 401 (thrown
+   * at once when known at once). A key verified moments ago is answered without a promise.
+   */
+  principal(): MaybePromise<Principal | null> {
+    if (this.refusal) throw this.refusal;
+    if (this.principalState === undefined) {
+      try {
+        this.principalState = this.verify();
+      } catch (err) {
+        this.refusal = err;
+        throw err;
+      }
+    }
+    return this.principalState;
+  }
+
+  private verify(): MaybePromise<Principal | null> {
+    const key = presentedKey(this.info.headers);
+    // Without a key, a console session's cookie may stand in for one (see SessionService).
+    const found = key === undefined ? this.services.sessions.authenticate(this.info.headers) : this.services.apiKeys.authenticate(key);
+    return andThen(found, (principal) => {
+      if (!principal) return (this.principalState = null);
       if (principal.operator) this.info.scope?.confine(ALL_TENANTS);
       else if (principal.keyTenantId) this.info.scope?.confine(principal.keyTenantId);
-      if (principal.keyTenantId && !principal.operator) {
-        // Once per request, for both doors: the tenant's rate limit, then its API-call count.
-        this.rateLimit = (await this.services.rateLimiter.consume(() => this.em, principal.keyTenantId)) ?? undefined;
-        this.services.apiCalls.count(principal.keyTenantId);
-      }
       this.info.onPrincipal?.(principal);
-      return principal;
-    })();
-    return this.principalPromise;
+      const tenantId = principal.operator ? null : principal.keyTenantId;
+      if (!tenantId) return (this.principalState = principal);
+      // Once per request, for both doors: the tenant's rate limit, then its API-call count.
+      return andThen(this.services.rateLimiter.consume(() => this.em, tenantId), (info) => {
+        this.rateLimit = info ?? undefined;
+        this.services.apiCalls.count(tenantId);
+        return (this.principalState = principal);
+      });
+    });
   }
 
   /** Checks `access` and returns the context a service needs, or throws 401/403/400. */
-  async authorize(access: Access): Promise<ServiceContext> {
-    const principal = await this.principal();
-    if (!('public' in access)) {
-      if (!principal) throw unauthenticated();
-      const missing = missingScopeFor(principal.scopes, access.scopes);
-      if (missing) throw missingScope(missing);
-    }
-    // Open operations are open to anyone; a key, if presented, must still be valid.
-    return this.serviceContext();
+  authorize(access: Access): MaybePromise<ServiceContext> {
+    return andThen(this.principal(), (principal) => {
+      if (!('public' in access)) {
+        if (!principal) throw unauthenticated();
+        const missing = missingScopeFor(principal.scopes, access.scopes);
+        if (missing) throw missingScope(missing);
+      }
+      // Open operations are open to anyone; a key, if presented, must still be valid.
+      return this.contextFor(principal);
+    });
   }
 
   /**
    * The caller's identity for services, without a scope check: GraphQL resolvers use it after
    * the schema's scope directive has authorized the field.
    */
-  async serviceContext(): Promise<ServiceContext> {
-    const principal = await this.principal();
+  serviceContext(): MaybePromise<ServiceContext> {
+    return andThen(this.principal(), (principal) => this.contextFor(principal));
+  }
+
+  private contextFor(principal: Principal | null): ServiceContext {
     const tenantId = principal ? this.actingTenant(principal) : null;
     // Getters: the fork and the loaders are made only if the service uses them.
     const self = this;

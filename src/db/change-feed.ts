@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
+import type { MaybePromise } from '../maybe';
 
 export const CHANNEL = 'tenantry_invalidate';
 
@@ -120,10 +121,15 @@ export class FeedCache<V> {
     });
   }
 
-  async get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
+  /** The entry now when it is cached and fresh; otherwise a promise of the loaded one. */
+  get(key: string, load: () => Promise<V | undefined>): MaybePromise<V | undefined> {
     const caching = this.feed.listening;
     const hit = caching ? this.entries.get(key) : undefined;
     if (hit && hit.until > Date.now()) return hit.value;
+    return this.fill(key, caching, load);
+  }
+
+  private async fill(key: string, caching: boolean, load: () => Promise<V | undefined>): Promise<V | undefined> {
     const generation = this.generation;
     const value = await load();
     if (value !== undefined && caching && generation === this.generation) {
@@ -132,4 +138,5 @@ export class FeedCache<V> {
     }
     return value;
   }
+
 }

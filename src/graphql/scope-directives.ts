@@ -11,6 +11,7 @@ import {
 import { Directive } from 'type-graphql';
 import type { Access } from '../auth/operations';
 import type { RequestContext } from '../context';
+import { andThen } from '../maybe';
 
 /**
  * `@requiresScopes(scopes: [[String!]!]!)`: any inner list suffices, every scope of that list is
@@ -61,10 +62,9 @@ export function enforceScopeDirectives(schema: GraphQLSchema): GraphQLSchema {
       const resolve = field.resolve ?? defaultFieldResolver;
       return {
         ...field,
-        resolve: async (source, args, context: RequestContext, info) => {
-          await context.authorize(access);
-          return resolve(source, args, context, info);
-        },
+        // Not async: a caller verified moments ago is authorized without a promise (maybe.ts).
+        resolve: (source, args, context: RequestContext, info) =>
+          andThen(context.authorize(access), () => resolve(source, args, context, info)),
       };
     },
   });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { OperationName } from '../auth/operations';
 import type { ServiceContext } from '../context';
 import { AppError, badInput, type FieldProblem } from '../errors';
+import type { MaybePromise } from '../maybe';
 import type { Services } from '../services';
 
 export interface RestRequest {
@@ -39,7 +40,8 @@ export interface RestRoute {
   input?: z.ZodType;
   /** The answer on success (see rest/responses.ts). */
   response: z.ZodType;
-  handle: (services: Services, ctx: ServiceContext, req: RestRequest) => Promise<unknown>;
+  /** May answer without a promise when the answer is in memory (see maybe.ts). */
+  handle: (services: Services, ctx: ServiceContext, req: RestRequest) => MaybePromise<unknown>;
 }
 
 /**
@@ -99,22 +101,25 @@ function renameFields(err: unknown, fields: Record<string, string>, sent: Record
 }
 
 /** Runs one route: body mapped to service names, errors mapped back to documented names. */
-export async function runRoute(
+export function runRoute(
   route: RestRoute,
   services: Services,
   ctx: ServiceContext,
   req: { body: unknown; params: Record<string, string>; query: RestRequest['query'] },
-): Promise<unknown> {
+): MaybePromise<unknown> {
   const fields = route.body ?? route.query;
   // A JSON `null` or an empty body is no body: the field names of an error are then looked up
   // in an empty object, not in null.
   const sent = ((route.body ? req.body : req.query) ?? {}) as Record<string, unknown>;
   const input = fields ? mapBody(sent, fields) : {};
+  const rename = (err: unknown) => (fields ? renameFields(err, fields, sent) : err);
+  let answer: MaybePromise<unknown>;
   try {
-    return await route.handle(services, ctx, { input, body: route.passBody ? (req.body ?? {}) : undefined, params: req.params, query: req.query });
+    answer = route.handle(services, ctx, { input, body: route.passBody ? (req.body ?? {}) : undefined, params: req.params, query: req.query });
   } catch (err) {
-    throw fields ? renameFields(err, fields, sent) : err;
+    throw rename(err);
   }
+  return answer instanceof Promise ? answer.catch((err) => Promise.reject(rename(err))) : answer;
 }
 
 /** Tests only: an answer that does not match its route's documented schema is a bug. */

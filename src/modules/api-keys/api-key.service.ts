@@ -15,6 +15,7 @@ import { Tenant } from '../tenants/tenant.entity';
 import { ApiKey } from './api-key.entity';
 import type { LastUsedRecorder } from './last-used';
 import { lockTenant } from '../tenants/tenant-lock';
+import { andThen, type MaybePromise } from '../../maybe';
 
 export const MAX_SCOPES_PER_KEY = 64;
 /** Active keys a tenant may hold; a bound on what one leaked admin key can mint. */
@@ -117,7 +118,7 @@ export class ApiKeyService {
     this.cache = new FeedCache<KeyRow>(feed, KEY_CACHE_TTL_MS, (m, _digest, row) => (m.kind === 'key' ? row.id === m.id : m.kind === 'tenant' && row.tenant_id === m.id));
   }
 
-  private lookup(digest: string): Promise<KeyRow | undefined> {
+  private lookup(digest: string): MaybePromise<KeyRow | undefined> {
     // Before the key is known, so is its tenant: this one lookup by digest runs as the platform.
     return this.cache.get(digest, () => asPlatform(async () => {
       const [row] = await this.orm.em.getConnection().execute<KeyRow[]>(
@@ -140,13 +141,17 @@ export class ApiKeyService {
 
   /**
    * Verifies a presented key. Malformed keys (bad shape or checksum) are refused without a query.
-   * One indexed query by digest otherwise.
+   * One indexed query by digest otherwise, none for a key verified in the last few seconds
+   * (answered without a promise then). A refusal is thrown, synchronously when it can be.
    */
-  async authenticate(rawKey: string): Promise<Principal> {
+  authenticate(rawKey: string): MaybePromise<Principal> {
     const parsed = parseKey(rawKey);
     if (!parsed) throw unauthenticated();
     const digest = digestKey(rawKey);
-    const row = await this.lookup(digest);
+    return andThen(this.lookup(digest), (row) => this.verified(row, digest));
+  }
+
+  private verified(row: KeyRow | undefined, digest: string): Principal {
     if (!row || !digestsEqual(row.digest, digest)) throw unauthenticated();
     if (row.revoked_at) throw unauthenticated();
     if (row.expires_at && new Date(row.expires_at).getTime() <= Date.now()) throw unauthenticated();

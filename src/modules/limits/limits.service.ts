@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import { parseInput } from '../../validation';
+import { andThen, type MaybePromise } from '../../maybe';
 import { FeedCache, type ChangeFeed } from '../../db/change-feed';
 import { prepared } from '../../db/prepared';
 import type { AuditService } from '../audit/audit.service';
@@ -151,12 +152,12 @@ export class LimitsService {
   }
 
   /** Adds `amount` to every applicable counter (and the daily total); idempotent by key. */
-  async track(ctx: ServiceContext, input: unknown): Promise<LimitAnswer> {
+  track(ctx: ServiceContext, input: unknown): MaybePromise<LimitAnswer> {
     return this.apply(ctx, input, false);
   }
 
   /** Check and track at once: admitted only if no blocking limit would be passed. */
-  async consume(ctx: ServiceContext, input: unknown): Promise<LimitAnswer> {
+  consume(ctx: ServiceContext, input: unknown): MaybePromise<LimitAnswer> {
     return this.apply(ctx, input, true);
   }
 
@@ -179,17 +180,29 @@ export class LimitsService {
     }));
   }
 
-  private async apply(ctx: ServiceContext, input: unknown, conditional: boolean): Promise<LimitAnswer> {
+  private apply(ctx: ServiceContext, input: unknown, conditional: boolean): MaybePromise<LimitAnswer> {
     const data = parseInput(trackSchema, input);
     const tenantId = requireTenant(ctx);
+    if (data.idempotencyKey) return this.applyInTransaction(ctx, tenantId, data, conditional);
+    // The hot path (one limit, no idempotency key) makes no promise before its one statement.
+    return andThen(this.applicable(ctx.em, tenantId, data), (rules) => {
+      if (rules.length !== 1) return this.applyInTransaction(ctx, tenantId, data, conditional);
+      return this.applyOne(ctx.em, tenantId, rules[0], data, conditional).catch((err) => this.deniedAnswer(ctx, tenantId, rules, data.amount, err));
+    });
+  }
+
+  /** A refused consume changed nothing: it answers with the counters as they stand. */
+  private async deniedAnswer(ctx: ServiceContext, tenantId: string, rules: Applicable[], amount: number, err: unknown): Promise<LimitAnswer> {
+    if (!(err instanceof Denied)) throw err;
+    const current = await this.currentValues(ctx.em, tenantId, rules);
+    return this.answer(rules, current, amount);
+  }
+
+  private async applyInTransaction(ctx: ServiceContext, tenantId: string, data: z.output<typeof trackSchema>, conditional: boolean): Promise<LimitAnswer> {
     // What the key stands for: the same key with another request is a client bug, not a retry.
     const fingerprint = JSON.stringify([conditional ? 'consume' : 'track', data.userId ?? null, data.resource, data.metric, data.amount]);
     let rules: Applicable[] = [];
     try {
-      if (!data.idempotencyKey) {
-        rules = await this.applicable(ctx.em, tenantId, data);
-        if (rules.length === 1) return await this.applyOne(ctx.em, tenantId, rules[0], data, conditional);
-      }
       return await ctx.em.transactional(async (em) => {
         if (data.idempotencyKey) {
           const [claimed] = await em.execute<{ key: string }[]>(
@@ -237,9 +250,7 @@ export class LimitsService {
         return answer;
       });
     } catch (err) {
-      if (!(err instanceof Denied)) throw err;
-      const current = await this.currentValues(ctx.em, tenantId, rules);
-      return this.answer(rules, current, data.amount);
+      return this.deniedAnswer(ctx, tenantId, rules, data.amount, err);
     }
   }
 
@@ -304,9 +315,9 @@ export class LimitsService {
     }
   }
 
-  private async load(em: EntityManager, tenantId: string): Promise<{ set: LimitDefinition[]; plan: string }> {
-    const value = this.loaded ? await this.loaded.get(tenantId, () => this.loadFresh(em, tenantId)) : await this.loadFresh(em, tenantId);
-    return value!;
+  private load(em: EntityManager, tenantId: string): MaybePromise<{ set: LimitDefinition[]; plan: string }> {
+    const loaded = this.loaded ? this.loaded.get(tenantId, () => this.loadFresh(em, tenantId)) : this.loadFresh(em, tenantId);
+    return loaded as MaybePromise<{ set: LimitDefinition[]; plan: string }>;
   }
 
   private async loadFresh(em: EntityManager, tenantId: string): Promise<{ set: LimitDefinition[]; plan: string }> {
@@ -330,8 +341,11 @@ export class LimitsService {
   }
 
   /** The limits on this resource and metric, in one fixed order so concurrent writers lock alike. */
-  private async applicable(em: EntityManager, tenantId: string, data: { userId?: string; resource: string; metric: string }): Promise<Applicable[]> {
-    const { set, plan } = await this.load(em, tenantId);
+  private applicable(em: EntityManager, tenantId: string, data: { userId?: string; resource: string; metric: string }): MaybePromise<Applicable[]> {
+    return andThen(this.load(em, tenantId), ({ set, plan }) => this.matching(set, plan, data));
+  }
+
+  private matching(set: LimitDefinition[], plan: string, data: { userId?: string; resource: string; metric: string }): Applicable[] {
     const matching = set.filter((d) => d.resource === data.resource && d.metric === data.metric);
     if (matching.some((d) => d.scope === 'user') && !data.userId) {
       throw badInput([{ field: 'userId', message: `is required: ${data.resource}/${data.metric} has a per-user limit` }]);

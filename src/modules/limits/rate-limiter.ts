@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../../errors';
+import { andThen, type MaybePromise } from '../../maybe';
 
 export interface RateInfo {
   limit: number;
@@ -23,6 +24,9 @@ interface TenantRate {
 
 /** Counters are shared per window length; each check compares the count with its own maximum. */
 const UNBOUNDED = 1e12;
+
+/** Counters are kept per whole second of window length. */
+const durationOf = (windowMs: number) => Math.max(1, Math.ceil(windowMs / 1000));
 
 /** How long a tenant's rateLimit configuration is reused before it is read again. */
 const CONFIG_TTL_MS = 5000;
@@ -56,20 +60,22 @@ export class TenantRateLimiter {
    * own window too: its own can only make it stricter. Counters are keyed by window length, not
    * by the maximum, so changing the configuration never starts a fresh count.
    */
-  async consume(em: EntityManager | (() => EntityManager), tenantId: string): Promise<RateInfo | null> {
-    const { own } = await this.rateOf(em, tenantId);
-    const windows: Window[] = [...(this.perMinute > 0 ? [{ max: this.perMinute, windowMs: 60_000 }] : []), ...(own ? [own] : [])];
-    if (!windows.length) return null;
+  consume(em: EntityManager | (() => EntityManager), tenantId: string): MaybePromise<RateInfo | null> {
+    return andThen(this.rateOf(em, tenantId), ({ own }) => {
+      const windows: Window[] = [...(this.perMinute > 0 ? [{ max: this.perMinute, windowMs: 60_000 }] : []), ...(own ? [own] : [])];
+      if (!windows.length) return null;
+      // One count per window length: two windows of the same length share a counter.
+      const durations = [...new Set(windows.map((w) => durationOf(w.windowMs)))];
+      if (durations.length === 1) return this.limiterFor(durations[0]).consume(tenantId).then((res) => this.decide(windows, new Map([[durations[0], res]])));
+      return Promise.all(durations.map((d) => this.limiterFor(d).consume(tenantId))).then((results) => this.decide(windows, new Map(durations.map((d, i) => [d, results[i]]))));
+    });
+  }
+
+  /** The window closest to its limit binds: its figures go in the headers, or its refusal is thrown. */
+  private decide(windows: Window[], counted: Map<number, { consumedPoints: number; msBeforeNext: number }>): RateInfo {
     let binding: (RateInfo & { max: number; windowMs: number; exceeded: boolean }) | undefined;
-    // One count per window length: two windows of the same length share a counter.
-    const counted = new Map<number, { consumedPoints: number; msBeforeNext: number }>();
     for (const w of windows) {
-      const duration = Math.max(1, Math.ceil(w.windowMs / 1000));
-      let res = counted.get(duration);
-      if (!res) {
-        res = await this.limiterFor(w.windowMs).consume(tenantId);
-        counted.set(duration, res);
-      }
+      const res = counted.get(durationOf(w.windowMs))!;
       const info = {
         limit: w.max,
         max: w.max,
@@ -90,10 +96,14 @@ export class TenantRateLimiter {
     return { limit, remaining, reset };
   }
 
-  /** `em` may be a function: a cached configuration then needs no unit of work at all. */
-  private async rateOf(emOf: EntityManager | (() => EntityManager), tenantId: string): Promise<TenantRate> {
+  /** `em` may be a function: a cached configuration then needs no unit of work (and no promise). */
+  private rateOf(emOf: EntityManager | (() => EntityManager), tenantId: string): MaybePromise<TenantRate> {
     const cached = this.rates.get(tenantId);
     if (cached && Date.now() - cached.at < CONFIG_TTL_MS) return cached;
+    return this.readRate(emOf, tenantId);
+  }
+
+  private async readRate(emOf: EntityManager | (() => EntityManager), tenantId: string): Promise<TenantRate> {
     const [row] = await (typeof emOf === 'function' ? emOf() : emOf).execute<{ rate_limit: { enabled?: boolean; default?: { max: number; windowMs?: number } } | null }[]>(
       `select document->'rateLimit' as rate_limit from tenant_configs where tenant_id = ? order by version desc limit 1`,
       [tenantId],
@@ -105,8 +115,7 @@ export class TenantRateLimiter {
     return rate;
   }
 
-  private limiterFor(windowMs: number): RateLimiterAbstract {
-    const duration = Math.max(1, Math.ceil(windowMs / 1000));
+  private limiterFor(duration: number): RateLimiterAbstract {
     let limiter = this.limiters.get(duration);
     if (!limiter) {
       const options = { points: UNBOUNDED, duration, keyPrefix: `tenantry:rl:${duration}` };

@@ -6,6 +6,7 @@ import { KEY_SHOWN_ONCE } from '../api-keys/api-key.routes';
 import type { Tenant } from './tenant.entity';
 import type { TenantStats } from './tenant.service';
 import { orderedSettings } from './tenant-settings';
+import { andThen } from '../../maybe';
 
 /** Every documented spelling of a tenant field, onto the service's names. */
 const TENANT_FIELDS = {
@@ -103,10 +104,8 @@ export const tenantRoutes: RestRoute[] = [
     response: R.tenant,
     operation: 'getTenant',
     source: 'memory API 000',
-    async handle(s, ctx) {
-      const { tenant, stats } = await s.tenants.read(ctx);
-      return tenantJson(tenant, stats);
-    },
+    // The hottest read: answered without a promise while the tenant is cached.
+    handle: (s, ctx) => andThen(s.tenants.read(ctx), ({ tenant, stats }) => tenantJson(tenant, stats)),
   },
   {
     method: 'PATCH',

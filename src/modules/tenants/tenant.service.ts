@@ -10,6 +10,7 @@ import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../.
 import { Limit } from '../../rate-limit';
 import { webhookUrlProblem } from '../webhooks/address-guard';
 import { FeedCache, type ChangeFeed } from '../../db/change-feed';
+import type { MaybePromise } from '../../maybe';
 import type { WebhookService } from '../webhooks/webhook.service';
 import { afterCursor, decodeCursor, encodeCursor } from '../../pagination';
 import { parseInput } from '../../validation';
@@ -212,12 +213,12 @@ export class TenantService {
    * tenant row evicts it on every instance at commit (this one at once), and the stats, which
    * are metering, may lag by up to that long. The entity is shared by readers: never changed.
    */
-  async read(ctx: ServiceContext): Promise<{ tenant: Tenant; stats: TenantStats }> {
-    const read = await this.reads.get(requireTenant(ctx), async () => {
+  read(ctx: ServiceContext): MaybePromise<{ tenant: Tenant; stats: TenantStats }> {
+    const read = this.reads.get(requireTenant(ctx), async () => {
       const tenant = await this.get(ctx);
       return { tenant, stats: await this.stats(ctx, tenant) };
     });
-    return read!;
+    return read as MaybePromise<{ tenant: Tenant; stats: TenantStats }>;
   }
 
   /** The caller's own tenant (for operators, the one named by X-Tenant-ID); never a deleted one. */
