@@ -78,7 +78,7 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
     secrets,
     configs: new ConfigService(audit, (tenantId) => rateLimiter.invalidate(tenantId), config.webhookAllowPrivate),
     rbac,
-    limits: new LimitsService(audit, events, { feed }),
+    limits: new LimitsService(audit, events, { feed, orm }),
     events,
     usage: new UsageService(),
     apiCalls,

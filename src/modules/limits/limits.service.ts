@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
@@ -69,6 +69,34 @@ const THRESHOLDS = [
 /** THRESHOLDS as SQL rows (level, ratio, type, index), for the one-statement consume. */
 const THRESHOLD_ROWS = THRESHOLDS.map((t, i) => `('${t.level}', ${t.ratio}::float8, '${t.type}', ${i})`).join(', ');
 
+/**
+ * The hot path's one statement (see applyOne), exported for the bench's calibration row. $1..$12:
+ * tenant, subject, resource, metric, period, window start, amount, blocking, limit, day, rule
+ * key, threshold payloads. Counter, sharded daily total, and any threshold alert with its
+ * outbox event commit together, in the counter's lock order.
+ */
+export const CONSUME_ONE_SQL = `with c as (
+   insert into usage_counters as c (tenant_id, subject, resource, metric, period, window_start, value)
+   select $1::uuid, $2, $3, $4, $5, $6::timestamptz, $7::bigint where not $8::boolean or $7::bigint <= $9::bigint
+   on conflict (tenant_id, subject, resource, metric, period, window_start)
+   do update set value = c.value + excluded.value where not $8::boolean or c.value + excluded.value <= $9::bigint
+   returning value),
+ d as (
+   insert into usage_daily as d (tenant_id, day, resource, metric, shard, value)
+   select $1::uuid, $10::date, $3, $4, floor(random() * 8)::smallint, $7::bigint from c
+   on conflict (tenant_id, day, resource, metric, shard) do update set value = d.value + excluded.value),
+ a as (
+   insert into limit_alerts (tenant_id, rule, window_start, level)
+   select $1::uuid, $11, $6::timestamptz, t.level from c, (values ${THRESHOLD_ROWS}) as t(level, ratio, type, n)
+    where $9::bigint > 0 and c.value - $7::bigint < $9::bigint * t.ratio and c.value >= $9::bigint * t.ratio
+   on conflict do nothing returning level),
+ e as (
+   insert into events (id, tenant_id, type, data, occurred_at)
+   select gen_random_uuid(), $1::uuid, t.type, ($12::jsonb -> t.n) || jsonb_build_object('current', c.value),
+          clock_timestamp() + make_interval(secs => t.n / 1000.0)
+     from a join (values ${THRESHOLD_ROWS}) as t(level, ratio, type, n) on t.level = a.level, c)
+ select value from c`;
+
 const ruleKey = (r: Applicable) => `${r.def.resource}/${r.def.metric}/${r.def.period}/${r.def.scope}/${r.subject}`;
 
 /** A threshold event's data, but for `current`. */
@@ -105,14 +133,17 @@ export class LimitsService {
   private readonly feed?: ChangeFeed;
   /** Definitions and plan per tenant, while the change feed listens. */
   private readonly loaded?: FeedCache<{ set: LimitDefinition[]; plan: string }>;
+  /** The hot statement's pool: borrowing a connection needs no unit of work of the request's. */
+  private readonly pool?: EntityManager;
 
   constructor(
     private readonly audit: AuditService,
     private readonly events: EventService,
-    options: { feed?: ChangeFeed; now?: () => Date } = {},
+    options: { feed?: ChangeFeed; now?: () => Date; orm?: MikroORM } = {},
   ) {
     this.now = options.now ?? (() => new Date());
     this.feed = options.feed;
+    this.pool = options.orm?.em as EntityManager | undefined;
     // A plan change or new definitions evict the tenant everywhere (kind "tenant").
     if (this.feed) this.loaded = new FeedCache(this.feed, DEFINITIONS_TTL_MS, (m, tenantId) => m.kind === 'tenant' && tenantId === m.id);
   }
@@ -185,9 +216,10 @@ export class LimitsService {
     const tenantId = requireTenant(ctx);
     if (data.idempotencyKey) return this.applyInTransaction(ctx, tenantId, data, conditional);
     // The hot path (one limit, no idempotency key) makes no promise before its one statement.
-    return andThen(this.applicable(ctx.em, tenantId, data), (rules) => {
+    // `() => ctx.em`: a request's unit of work is forked only if a cache misses.
+    return andThen(this.applicable(() => ctx.em, tenantId, data), (rules) => {
       if (rules.length !== 1) return this.applyInTransaction(ctx, tenantId, data, conditional);
-      return this.applyOne(ctx.em, tenantId, rules[0], data, conditional).catch((err) => this.deniedAnswer(ctx, tenantId, rules, data.amount, err));
+      return this.applyOne(this.pool ?? ctx.em, tenantId, rules[0], data, conditional).catch((err) => this.deniedAnswer(ctx, tenantId, rules, data.amount, err));
     });
   }
 
@@ -255,38 +287,15 @@ export class LimitsService {
   }
 
   /**
-   * The hot path (one limit, no idempotency key): counter and daily total in one statement, so
-   * one round trip, atomic on its own. A threshold crossing (rare) then records its alert and
-   * event in a transaction of its own.
+   * The hot path (one limit, no idempotency key): counter, daily total and any threshold alert
+   * in one statement (CONSUME_ONE_SQL), so one round trip, atomic on its own.
    */
   private async applyOne(em: EntityManager, tenantId: string, r: Applicable, data: { resource: string; metric: string; amount: number }, conditional: boolean): Promise<LimitAnswer> {
     const blocking = conditional && r.limit !== -1 && r.def.gateAction !== 'warn';
-    // The threshold alerts and their outbox events are part of the same statement, so they
-    // commit with the counter (as in the transactional path), in the counter's lock order.
     const [row] = await prepared<{ value: string }>(
       em,
       'tenantry_consume_one',
-      `with c as (
-         insert into usage_counters as c (tenant_id, subject, resource, metric, period, window_start, value)
-         select $1::uuid, $2, $3, $4, $5, $6::timestamptz, $7::bigint where not $8::boolean or $7::bigint <= $9::bigint
-         on conflict (tenant_id, subject, resource, metric, period, window_start)
-         do update set value = c.value + excluded.value where not $8::boolean or c.value + excluded.value <= $9::bigint
-         returning value),
-       d as (
-         insert into usage_daily as d (tenant_id, day, resource, metric, shard, value)
-         select $1::uuid, $10::date, $3, $4, floor(random() * 8)::smallint, $7::bigint from c
-         on conflict (tenant_id, day, resource, metric, shard) do update set value = d.value + excluded.value),
-       a as (
-         insert into limit_alerts (tenant_id, rule, window_start, level)
-         select $1::uuid, $11, $6::timestamptz, t.level from c, (values ${THRESHOLD_ROWS}) as t(level, ratio, type, n)
-          where $9::bigint > 0 and c.value - $7::bigint < $9::bigint * t.ratio and c.value >= $9::bigint * t.ratio
-         on conflict do nothing returning level),
-       e as (
-         insert into events (id, tenant_id, type, data, occurred_at)
-         select gen_random_uuid(), $1::uuid, t.type, ($12::jsonb -> t.n) || jsonb_build_object('current', c.value),
-                clock_timestamp() + make_interval(secs => t.n / 1000.0)
-           from a join (values ${THRESHOLD_ROWS}) as t(level, ratio, type, n) on t.level = a.level, c)
-       select value from c`,
+      CONSUME_ONE_SQL,
       [
         tenantId, r.subject, r.def.resource, r.def.metric, r.def.period, r.windowStart, data.amount, blocking, r.limit,
         this.now().toISOString().slice(0, 10), ruleKey(r), JSON.stringify(THRESHOLDS.map((t) => alertPayload(r, t.ratio))),
@@ -315,8 +324,9 @@ export class LimitsService {
     }
   }
 
-  private load(em: EntityManager, tenantId: string): MaybePromise<{ set: LimitDefinition[]; plan: string }> {
-    const loaded = this.loaded ? this.loaded.get(tenantId, () => this.loadFresh(em, tenantId)) : this.loadFresh(em, tenantId);
+  private load(em: EntityManager | (() => EntityManager), tenantId: string): MaybePromise<{ set: LimitDefinition[]; plan: string }> {
+    const fresh = () => this.loadFresh(typeof em === 'function' ? em() : em, tenantId);
+    const loaded = this.loaded ? this.loaded.get(tenantId, fresh) : fresh();
     return loaded as MaybePromise<{ set: LimitDefinition[]; plan: string }>;
   }
 
@@ -341,7 +351,7 @@ export class LimitsService {
   }
 
   /** The limits on this resource and metric, in one fixed order so concurrent writers lock alike. */
-  private applicable(em: EntityManager, tenantId: string, data: { userId?: string; resource: string; metric: string }): MaybePromise<Applicable[]> {
+  private applicable(em: EntityManager | (() => EntityManager), tenantId: string, data: { userId?: string; resource: string; metric: string }): MaybePromise<Applicable[]> {
     return andThen(this.load(em, tenantId), ({ set, plan }) => this.matching(set, plan, data));
   }
 
