@@ -30,6 +30,9 @@ export const BODY_LIMIT = 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
+/** graphql-js's "Did you mean ...?" hint: it names schema fields a client did not ask about. */
+const SUGGESTION = / ?Did you mean .+\?$/;
+
 export function createRequestContext(services: Services, request: FastifyRequest, scope?: DbScope): RequestContext {
   return new RequestContext(services, {
     scope,
@@ -130,7 +133,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   // Callback hooks on every request: an async one would cost a promise each (see maybe.ts).
   app.addHook('onRequest', (req, reply, done) => {
-    reply.header('x-request-id', req.id);
+    // Answers carry keys, secrets and tenants' data: no cache may keep them, at either door.
+    // (The console's and the docs' static files set their own.)
+    reply.header('x-request-id', req.id).header('cache-control', 'no-store');
     done();
   });
 
@@ -227,8 +232,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
             params: req.params as Record<string, string>,
             query: req.query as Record<string, string>,
           });
-          // Fastify takes a sync handler's throw, or a returned promise's rejection, as the error.
-          if (body instanceof Promise) return body.then(send);
+          // Fastify takes a sync handler's throw, or a returned promise's rejection, as the error;
+          // a promise must resolve to the reply, or Fastify would send once more.
+          if (body instanceof Promise) return body.then((answer) => (send(answer), reply));
           send(body);
         });
       },
@@ -263,7 +269,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
-    formatError: (formatted, error) => {
+    formatError: (raw, error) => {
+      // Apollo's hideSchemaDetailsFromClientErrors cleans only validation errors; a misspelt
+      // input field in the variables would still name the right one. Here every error is.
+      const formatted = config.production ? { ...raw, message: raw.message.replace(SUGGESTION, '') } : raw;
       const original = unwrapResolverError(error);
       const down = databaseUnavailable(original);
       if (down) return { message: down.message, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: RETRY_AFTER_SECONDS } };

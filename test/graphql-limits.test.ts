@@ -89,10 +89,30 @@ describe('GraphQL abuse limits (graphql-armor), before any resolver or SQL', () 
     const typo = await post(prod, '{ tenant { nme } }', key);
     expect(typo.statusCode).toBe(400);
     expect(typo.json().errors[0].message).not.toMatch(/Did you mean/);
+    // A misspelt input field in the variables is checked after validation, and still hidden.
+    const variables = { i: { resource: 'a', metric: 'b', idempotencyKy: 'k' } };
+    const mutation = 'mutation($i: UsageInput!) { trackUsage(input: $i) { allowed } }';
+    const dev = await h.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: { query: mutation, variables } });
+    expect(dev.json().errors[0].message).toMatch(/Did you mean "idempotencyKey"/);
+    const prodVariables = await prod.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: { query: mutation, variables } });
+    expect(prodVariables.json().errors[0].message).toMatch(/idempotencyKy/);
+    expect(prodVariables.json().errors[0].message).not.toMatch(/Did you mean|idempotencyKey/);
     const introspection = await post(prod, '{ __schema { types { name } } }', key);
     expect(introspection.json().errors[0].message).toMatch(/introspection/i);
     const landing = await prod.app.inject({ method: 'GET', url: '/graphql', headers: { accept: 'text/html' } });
     expect(landing.body).not.toMatch(/<html|sandbox/i);
+  });
+
+  it('answers no-store at both doors, so no cache keeps an answer that may carry keys or secrets', async () => {
+    const key = (await h.register()).key;
+    const ok = await post(h, '{ tenant { id } }', key);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers['cache-control']).toBe('no-store');
+    const refused = await post(h, '{ tenant { id } }');
+    expect(refused.headers['cache-control']).toBe('no-store');
+    const rest = await h.app.inject({ method: 'GET', url: '/api/v1/tenant', headers: { authorization: `Bearer ${key}` } });
+    expect(rest.statusCode).toBe(200);
+    expect(rest.headers['cache-control']).toBe('no-store');
   });
 
   it('answers variables with more invalid values than graphql-js reports as bad input, not an internal error', async () => {

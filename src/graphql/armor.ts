@@ -24,9 +24,9 @@ export function graphqlArmor() {
     // it throws from a plugin, which Apollo answers with 500.
     maxTokens: { enabled: false },
     costLimit: { maxCost: GRAPHQL_LIMITS.maxCost },
-    // "Did you mean ...?" names fields a client did not ask about. Apollo's own
-    // hideSchemaDetailsFromClientErrors (on in production, app.ts) removes them without a
-    // request plugin; each plugin costs every request a round of promises per phase.
+    // "Did you mean ...?" names fields a client did not ask about: production removes it from
+    // every error in formatError (app.ts), which costs no request plugin (each plugin costs
+    // every request a round of promises per phase).
     blockFieldSuggestion: { enabled: false },
   }).protect();
 }
