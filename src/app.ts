@@ -252,7 +252,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     csrfPrevention: true,
     logger: app.log,
     introspection: !config.production,
-    hideSchemaDetailsFromClientErrors: config.production,
+    // Off: in production formatError removes suggestions from every error, where this option's
+    // request plugin would clean validation errors only, at a round of promises per request.
+    hideSchemaDetailsFromClientErrors: false,
     includeStacktraceInErrorResponses: false,
     // The process owns shutdown order: Fastify's close drains requests (so no Apollo drain
     // plugin, which would close Fastify from inside its own close), then Apollo stops.
@@ -270,8 +272,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
     formatError: (raw, error) => {
-      // Apollo's hideSchemaDetailsFromClientErrors cleans only validation errors; a misspelt
-      // input field in the variables would still name the right one. Here every error is.
+      // "Did you mean ...?" names schema fields the client did not ask about: in production it
+      // is removed from every error, validation's and the variables' alike.
       const formatted = config.production ? { ...raw, message: raw.message.replace(SUGGESTION, '') } : raw;
       const original = unwrapResolverError(error);
       const down = databaseUnavailable(original);
