@@ -12,6 +12,7 @@ import { Migration20261126181357_webhooks } from './Migration20261126181357_webh
 import { Migration20261126184338_daily_shards } from './Migration20261126184338_daily_shards';
 import { Migration20261126203500_row_security } from './Migration20261126203500_row_security';
 import { Migration20261126204006_console_sessions } from './Migration20261126204006_console_sessions';
+import { Migration20261127005225_retention } from './Migration20261127005225_retention';
 
 /**
  * Every migration, in order. Generated files are committed and never edited after they land;
@@ -31,4 +32,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126184338_daily_shards', class: Migration20261126184338_daily_shards },
   { name: 'Migration20261126203500_row_security', class: Migration20261126203500_row_security },
   { name: 'Migration20261126204006_console_sessions', class: Migration20261126204006_console_sessions },
+  { name: 'Migration20261127005225_retention', class: Migration20261127005225_retention },
 ];

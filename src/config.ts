@@ -65,6 +65,7 @@ const envSchema = z.object({
       return list;
     }),
   TENANTRY_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  TENANTRY_EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(30),
   TENANTRY_MASTER_KEY: masterKey.optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   TENANTRY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
@@ -119,8 +120,10 @@ export interface Config {
   registrationsPerHour: number;
   /** true: every hop; a list: only those proxies (addresses or CIDR ranges). */
   trustProxy: boolean | string[];
-  /** How often deleted tenants past their retention are purged; 0 turns the job off. */
+  /** How often housekeeping runs (purges, retention); 0 turns the job off. */
   purgeIntervalSeconds: number;
+  /** Days an event (with its webhook deliveries) is kept once delivered; 0 keeps events forever. */
+  eventRetentionDays: number;
   /** Encrypts tenants' data keys; unset outside production means a generated key file. */
   masterKey?: Buffer;
   /** Shared rate-limit state across instances; unset means in process. */
@@ -193,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registrationsPerHour: e.TENANTRY_REGISTRATIONS_PER_HOUR,
     trustProxy: e.TENANTRY_TRUST_PROXY,
     purgeIntervalSeconds: e.TENANTRY_PURGE_INTERVAL_SECONDS,
+    eventRetentionDays: e.TENANTRY_EVENT_RETENTION_DAYS,
     masterKey: e.TENANTRY_MASTER_KEY,
     redisUrl: e.REDIS_URL,
     rateLimitPerMinute: e.TENANTRY_RATE_LIMIT_PER_MINUTE,

@@ -4,7 +4,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { applicationUrl, openDatabase } from './database';
 import { initOrm, migrateAsOwner } from './db/orm';
-import { PurgeJob } from './modules/tenants/purge-job';
+import { chores, Housekeeping } from './housekeeping';
 import { createServices } from './services';
 
 export async function main(): Promise<void> {
@@ -30,13 +30,15 @@ export async function main(): Promise<void> {
   services.apiCalls.start();
   // Every instance delivers: they share the work through row locks (see DeliveryWorker).
   if (config.webhookWorker) services.deliveries.start();
-  const purge = new PurgeJob(
+  const housekeeping = new Housekeeping(
     orm,
-    services.tenants,
-    (ids) => app?.log.info({ tenants: ids }, 'purged deleted tenants past their retention'),
-    (err) => app?.log.error({ err }, 'tenant purge failed'),
+    chores(services, {
+      purged: (ids) => app?.log.info({ tenants: ids }, 'purged deleted tenants past their retention'),
+      swept: (counts) => app?.log.info({ deleted: counts }, 'deleted history past its retention'),
+    }),
+    (err, chore) => app?.log.error({ err }, `${chore} failed`),
   );
-  purge.start(config.purgeIntervalSeconds);
+  housekeeping.start(config.purgeIntervalSeconds);
 
   const drainMs = config.shutdownTimeoutSeconds * 1000;
   let stopping = false;
@@ -77,7 +79,7 @@ export async function main(): Promise<void> {
       });
     // Neither serves requests, so both wind down while requests drain rather than after them;
     // the worker finishes and records a send in progress (services.close waits for it again).
-    const background = Promise.all([step('purge job', purge.stop()), step('webhook worker', services.deliveries.stop())]);
+    const background = Promise.all([step('housekeeping', housekeeping.stop()), step('webhook worker', services.deliveries.stop())]);
     // After the drain, the app's onClose hooks stop GraphQL, the webhook worker and the change
     // feed, and flush the batched writes (API-call counts, last-used times), which the drained
     // requests added to: everything that needs the pool, before the pool closes.

@@ -232,9 +232,12 @@ describe('purge', () => {
     await h.sql(`update tenants set status = 'deleted', deleted_at = now() - interval '31 days' where id = ?`, [expired.tenantId]);
     await h.sql(`update tenants set status = 'deleted', deleted_at = now() - interval '29 days' where id = ?`, [recent.tenantId]);
 
+    // History past its retention goes in the same run (see retention.test.ts for each kind).
+    await h.sql(`insert into usage_idempotency (tenant_id, key, response, created_at) values (?, 'old', '{}', now() - interval '8 days')`, [recent.tenantId]);
+
     const run = await cli(['purge']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`Purged 1 deleted tenant(s) past their retention:\n  ${expired.tenantId}\n`);
+    expect(run.stdout).toBe(`Purged 1 deleted tenant(s) past their retention:\n  ${expired.tenantId}\nDeleted past their retention:\n  idempotency keys: 1\n`);
     expect(await h.sql('select id from tenants where id = ?', [expired.tenantId])).toEqual([]);
     expect(await h.sql('select id from tenants where id = ?', [recent.tenantId])).toHaveLength(1);
     const [purged] = await h.sql(`select actor_type from audit_events where action = 'tenant.purged' and target_id = ?`, [expired.tenantId]);
@@ -242,7 +245,7 @@ describe('purge', () => {
 
     const again = await cli(['purge', '--json']);
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toEqual({ purged: [] });
+    expect(JSON.parse(again.stdout)).toEqual({ purged: [], deleted: { events: 0, usageCounters: 0, limitAlerts: 0, idempotencyKeys: 0 } });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PurgeJob } from '../src/modules/tenants/purge-job';
+import { chores, Housekeeping } from '../src/housekeeping';
 import { useHarness, type Registered } from './support/harness';
 import { DeleteTenant, PurgeTenant, ReactivateTenant, SuspendTenant, TenantById, Tenants } from './support/operations';
 
@@ -133,7 +133,7 @@ describe('tenant lifecycle', () => {
     await h.sql(`update tenants set status = 'deleted', deleted_at = now() - interval '31 days' where id = ?`, [expired.tenantId]);
     await h.sql(`update tenants set status = 'deleted', deleted_at = now() - interval '29 days' where id = ?`, [recent.tenantId]);
     const purged: string[] = [];
-    const job = new PurgeJob(h.orm, h.services.tenants, (ids) => purged.push(...ids), (err) => {
+    const job = new Housekeeping(h.orm, chores(h.services, { purged: (ids) => purged.push(...ids), swept: () => {} }), (err) => {
       throw err;
     });
     job.start(3600);

@@ -9,6 +9,8 @@ import { Tenant } from '../tenants/tenant.entity';
  */
 @Entity({ tableName: 'events' })
 @Index({ name: 'events_tenant_id_occurred_at_index', properties: ['tenant', 'occurredAt'] })
+// Retention finds old events across every tenant (see EventService.sweepDelivered).
+@Index({ name: 'events_occurred_at_index', properties: ['occurredAt'] })
 @Index({
   name: 'events_undispatched_index',
   expression: 'create index "events_undispatched_index" on "events" ("occurred_at") where "dispatched_at" is null',

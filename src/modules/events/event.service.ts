@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
 import { notFound } from '../../errors';
+import { sweep } from '../../db/sweep';
 import { decodeCursor, encodeCursor } from '../../pagination';
 import { parseInput } from '../../validation';
 import { Tenant } from '../tenants/tenant.entity';
@@ -71,6 +72,22 @@ export class EventService {
       events,
       nextCursor: rows.length > args.first && last ? encodeCursor({ createdAt: last.occurredAt, id: last.id }) : null,
     };
+  }
+
+  /**
+   * Deletes events that occurred before `before` and that webhooks are done with: dispatched,
+   * and no delivery of theirs still retrying. Their deliveries and attempts go with them (the
+   * foreign keys cascade).
+   */
+  sweepDelivered(em: EntityManager, before: Date): Promise<number> {
+    return sweep(em, {
+      table: 'events',
+      alias: 'e',
+      from: 'events e',
+      where: `e.occurred_at < ?::timestamptz and e.dispatched_at is not null
+              and not exists (select 1 from webhook_deliveries d where d.event_id = e.id and d.status = 'pending')`,
+      params: [before],
+    });
   }
 
   catalog() {

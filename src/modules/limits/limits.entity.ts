@@ -1,4 +1,4 @@
-import { BigIntType, Entity, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Tenant } from '../tenants/tenant.entity';
 import type { LimitDefinition } from './limit-definition';
 
@@ -73,6 +73,8 @@ export class UsageDaily {
 
 /** A track or consume already applied, by the caller's idempotency key, with its answer. */
 @Entity({ tableName: 'usage_idempotency' })
+// Retention finds expired keys across every tenant (see LimitsService.sweepClosed).
+@Index({ name: 'usage_idempotency_created_at_index', properties: ['createdAt'] })
 export class UsageIdempotency {
   [OptionalProps]?: 'createdAt';
 

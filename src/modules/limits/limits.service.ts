@@ -6,6 +6,7 @@ import { parseInput } from '../../validation';
 import { andThen, type MaybePromise } from '../../maybe';
 import { FeedCache, type ChangeFeed } from '../../db/change-feed';
 import { prepared } from '../../db/prepared';
+import { sweep } from '../../db/sweep';
 import type { AuditService } from '../audit/audit.service';
 import type { EventService } from '../events/event.service';
 import { definitionsSchema, effectiveLimit, PERIODS, windowOf, type LimitDefinition } from './limit-definition';
@@ -117,6 +118,14 @@ function alertPayload(r: Applicable, ratio: number) {
 /** A random one of 8 rows for the day's total (see UsageDaily.shard). */
 const DAILY_SHARD = 'floor(random() * 8)::smallint';
 
+/** How long an idempotency key is remembered: a retry after that counts again. */
+export const IDEMPOTENCY_KEY_DAYS = 7;
+/**
+ * A window's counter and alerts are kept this long after it closes: instances whose clocks
+ * disagree near a boundary may still add to the window just closed.
+ */
+const CLOSED_WINDOW_KEPT_MS = 24 * 3600_000;
+
 /** Definitions are cached this long at most (evicted at once on change while the feed listens). */
 const DEFINITIONS_TTL_MS = 5000;
 
@@ -209,6 +218,42 @@ export class LimitsService {
       scope: r.def.scope,
       resetAt: r.resetAt,
     }));
+  }
+
+  /**
+   * Deletes what no answer reads any more: the counters and alerts of windows that closed a day
+   * ago or more (usage history reads the daily totals, which stay), and idempotency keys older
+   * than IDEMPOTENCY_KEY_DAYS. A `total` window never closes.
+   */
+  async sweepClosed(em: EntityManager): Promise<{ usageCounters: number; limitAlerts: number; idempotencyKeys: number }> {
+    const now = this.now().getTime();
+    // Per period, the start of the window open a day ago: every window that started before it
+    // closed a day ago or more. windowOf stays the one place that knows where windows fall.
+    const then = new Date(now - CLOSED_WINDOW_KEPT_MS);
+    const cutoffs = JSON.stringify(Object.fromEntries(PERIODS.filter((p) => p !== 'total').map((p) => [p, windowOf(p, then).start.toISOString()])));
+    const usageCounters = await sweep(em, {
+      table: 'usage_counters',
+      alias: 'c',
+      from: 'usage_counters c join jsonb_each_text(?::jsonb) as k(period, cutoff) on k.period = c.period',
+      where: 'c.window_start < k.cutoff::timestamptz',
+      params: [cutoffs],
+    });
+    // An alert's rule names its period third (see ruleKey; resources and metrics hold no '/').
+    const limitAlerts = await sweep(em, {
+      table: 'limit_alerts',
+      alias: 'a',
+      from: `limit_alerts a join jsonb_each_text(?::jsonb) as k(period, cutoff) on k.period = split_part(a.rule, '/', 3)`,
+      where: 'a.window_start < k.cutoff::timestamptz',
+      params: [cutoffs],
+    });
+    const idempotencyKeys = await sweep(em, {
+      table: 'usage_idempotency',
+      alias: 'i',
+      from: 'usage_idempotency i',
+      where: 'i.created_at < ?::timestamptz',
+      params: [new Date(now - IDEMPOTENCY_KEY_DAYS * 86_400_000)],
+    });
+    return { usageCounters, limitAlerts, idempotencyKeys };
   }
 
   private apply(ctx: ServiceContext, input: unknown, conditional: boolean): MaybePromise<LimitAnswer> {
