@@ -461,6 +461,37 @@ describe('delivery', () => {
     expect(new Set(keys).size).toBe(60);
   });
 
+  it('a receiver that never answers holds perEndpoint sends, not the worker: other endpoints are delivered meanwhile', async () => {
+    const hanging = await receiver(() => ({ delayMs: Infinity }));
+    const fast = await receiver();
+    const t = await h.register();
+    await createWebhook(t, { url: hanging.url() });
+    const other = await h.register();
+    await createWebhook(other, { url: fast.url() });
+    // The hanging endpoint's deliveries are due first, so they head the queue.
+    for (let i = 0; i < 6; i++) await publish(t, 'memory.ingested', { i });
+    const w = worker({ batch: 4, perEndpoint: 2, pollIntervalMs: 20 });
+    await w.dispatch();
+    for (let i = 0; i < 6; i++) await publish(other, 'memory.ingested', { i });
+    w.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while (fast.received.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(fast.received).toHaveLength(6);
+      // All six went out while the hanging endpoint held its two sends (they end at the sender's
+      // 2 s timeout, recorded as attempts): no hanging send had finished yet.
+      expect(hanging.received).toHaveLength(2);
+      const [{ n }] = await h.sql<{ n: string }>('select count(*) as n from webhook_attempts where tenant_id = ?', [t.tenantId]);
+      expect(Number(n)).toBe(0);
+    } finally {
+      await w.stop();
+    }
+    // stop() waited for the hanging sends: each is recorded as a failed attempt, due again.
+    const attempts = await h.sql<{ success: boolean; error: string }>('select success, error from webhook_attempts where tenant_id = ?', [t.tenantId]);
+    expect(attempts).toHaveLength(2);
+    expect(attempts.every((a) => !a.success)).toBe(true);
+  });
+
   it("a deleted tenant's endpoints get tenant.deleted and nothing else: queued deliveries are cancelled", async () => {
     const r = await receiver();
     const t = await h.register({ settings: { webhook_url: r.url('/settings') } });

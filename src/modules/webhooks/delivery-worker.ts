@@ -19,8 +19,13 @@ export interface WorkerOptions {
   /** Each delay is stretched by a random 0..jitter fraction, so failed receivers are not hit in waves. */
   jitter?: number;
   disableAfterSeconds?: number;
-  /** Deliveries sent at once per round. */
+  /** Sends in flight at once, at most (and deliveries claimed by one `deliverDue`). */
   batch?: number;
+  /**
+   * Sends in flight at once to one endpoint, at most: a slow receiver holds that many of the
+   * worker's sends, never all of them.
+   */
+  perEndpoint?: number;
   pollIntervalMs?: number;
   /** How long a claimed delivery is reserved for its sender; longer than any send can take. */
   leaseSeconds?: number;
@@ -31,6 +36,9 @@ export interface WorkerOptions {
  * transaction, and this tells the receiver why nothing else will come.
  */
 const FINAL_EVENT = 'tenant.deleted';
+
+/** Events one dispatch fans out, at most. */
+const DISPATCH_LIMIT = 500;
 
 interface Claimed {
   /** Why this delivery cannot be sent (recorded as a failed attempt, retried like any other). */
@@ -53,12 +61,22 @@ interface Claimed {
  */
 export class DeliveryWorker {
   private timer?: NodeJS.Timeout;
-  private running: Promise<void> = Promise.resolve();
+  /** The claim in progress, if any. */
+  private pass?: Promise<void>;
+  /** Sends under way, each until its outcome is recorded; per endpoint as well. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly perEndpointInFlight = new Map<string, number>();
+  /** Every slot was busy when the last claim ended: the next finished send claims again. */
+  private saturated = false;
+  private lastDispatch = 0;
+  /** The last dispatch found a full batch of events: more are waiting. */
+  private dispatchBacklog = false;
   private stopped = true;
   private readonly delays: number[];
   private readonly jitter: number;
   private readonly disableAfter: number;
   private readonly batch: number;
+  private readonly perEndpoint: number;
   private readonly pollMs: number;
   private readonly lease: number;
 
@@ -74,34 +92,82 @@ export class DeliveryWorker {
     this.jitter = options.jitter ?? 0.2;
     this.disableAfter = options.disableAfterSeconds ?? DISABLE_AFTER_SECONDS;
     this.batch = options.batch ?? 20;
+    this.perEndpoint = options.perEndpoint ?? 4;
     this.pollMs = options.pollIntervalMs ?? 1000;
     this.lease = options.leaseSeconds ?? options.timeoutSeconds * 2 + 5;
   }
 
+  /**
+   * Keeps up to `batch` sends in flight: as each finishes, the next due delivery is claimed, so a
+   * receiver that takes its full timeout holds one slot (at most `perEndpoint`), not the others.
+   */
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    const loop = () => {
-      // Every tenant's deliveries, whichever context started the worker.
-      this.running = asPlatform(() => this.runOnce())
-        .then(({ delivered }) => delivered >= this.batch)
-        .catch((err) => {
-          this.onError(err);
-          return false;
-        })
-        .then((busy) => {
-          // A full round means more is waiting: go again at once instead of after the interval.
-          if (!this.stopped) this.timer = setTimeout(loop, busy ? 0 : this.pollMs);
-        });
-    };
-    loop();
+    this.schedule(0);
   }
 
-  /** Waits for the round in flight: a send is finished and recorded, not cut off. */
+  /** Waits for the claim and every send in flight: a send is finished and recorded, not cut off. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    this.timer = undefined;
+    await this.pass;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped || this.pass) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.fill(), ms);
+  }
+
+  /**
+   * Dispatches new events (once per poll interval, or at once while a backlog remains), then
+   * claims due deliveries for the free slots and starts them.
+   */
+  private fill(): void {
+    this.timer = undefined;
+    // Every tenant's deliveries, whichever context started the worker.
+    this.pass = asPlatform(async () => {
+      if (this.dispatchBacklog || Date.now() - this.lastDispatch >= this.pollMs) {
+        this.lastDispatch = Date.now();
+        this.dispatchBacklog = (await this.dispatch().catch((err) => (this.onError(err), 0))) >= DISPATCH_LIMIT;
+      }
+      const free = this.batch - this.inFlight.size;
+      if (free <= 0) return false;
+      const claimed = await this.claim(free, this.saturatedEndpoints()).catch((err) => (this.onError(err), []));
+      for (const c of claimed) this.track(c);
+      // All the free slots filled: more may be waiting.
+      return claimed.length === free || this.dispatchBacklog;
+    })
+      .catch((err) => (this.onError(err), false))
+      .then((more) => {
+        this.pass = undefined;
+        this.saturated = this.inFlight.size >= this.batch;
+        // Saturated: the next send to finish claims again (see track). Otherwise go on at once
+        // while more is waiting, or poll.
+        if (!this.saturated) this.schedule(more ? 0 : this.pollMs);
+      });
+  }
+
+  private track(c: Claimed): void {
+    this.perEndpointInFlight.set(c.endpoint_id, (this.perEndpointInFlight.get(c.endpoint_id) ?? 0) + 1);
+    const send: Promise<void> = this.deliver(c).finally(() => {
+      this.inFlight.delete(send);
+      const left = this.perEndpointInFlight.get(c.endpoint_id)! - 1;
+      if (left) this.perEndpointInFlight.set(c.endpoint_id, left);
+      else this.perEndpointInFlight.delete(c.endpoint_id);
+      if (this.saturated) {
+        this.saturated = false;
+        this.schedule(0);
+      }
+    });
+    this.inFlight.add(send);
+  }
+
+  private saturatedEndpoints(): string[] {
+    return [...this.perEndpointInFlight].filter(([, n]) => n >= this.perEndpoint).map(([id]) => id);
   }
 
   async runOnce(): Promise<{ dispatched: number; delivered: number }> {
@@ -112,7 +178,7 @@ export class DeliveryWorker {
   }
 
   /** Fans undispatched events out into deliveries for the endpoints whose filter they match. */
-  async dispatch(limit = 500): Promise<number> {
+  async dispatch(limit = DISPATCH_LIMIT): Promise<number> {
     return this.orm.em.fork().transactional(async (em) => {
       const events = await em.execute<{ id: string; tenant_id: string; type: string; occurred_at: Date | string }[]>(
         `select id, tenant_id, type, occurred_at from events where dispatched_at is null
@@ -151,7 +217,7 @@ export class DeliveryWorker {
 
   /** Claims due deliveries, sends them, records each outcome. Returns how many were sent. */
   async deliverDue(): Promise<number> {
-    const claimed = await this.claim();
+    const claimed = await this.claim(this.batch, []);
     // Settled, not all: every send finishes and is recorded before the round ends (stop() waits
     // for it), whatever happens to another.
     await Promise.allSettled(claimed.map((c) => this.deliver(c)));
@@ -185,23 +251,38 @@ export class DeliveryWorker {
   }
 
   /**
-   * In one short transaction: lock due rows (skipping those another worker holds), lease them
-   * by moving `next_attempt_at` past any possible send, and read what to send. The send happens
-   * after commit, so no transaction stays open across the network.
+   * In one short transaction: lock due rows (skipping those another worker holds, and endpoints
+   * that already have `perEndpoint` sends of this worker's in flight), keep at most `limit` of
+   * them and `perEndpoint` per endpoint, lease those by moving `next_attempt_at` past any
+   * possible send, and read what to send. Rows locked and not kept are free again at commit.
+   * The send happens after commit, so no transaction stays open across the network.
    */
-  private async claim(): Promise<Claimed[]> {
+  private async claim(limit: number, saturated: string[]): Promise<Claimed[]> {
     return this.orm.em.fork().transactional(async (em) => {
+      const due = await em.execute<{ id: string; endpoint_id: string }[]>(
+        `select d.id, d.endpoint_id from webhook_deliveries d
+           join webhook_endpoints w on w.id = d.endpoint_id and (w.status = 'active' or d.event_type = ?)
+          where d.status = 'pending' and d.next_attempt_at <= now() and d.endpoint_id <> all(?::uuid[])
+          order by d.next_attempt_at limit ? for update of d skip locked`,
+        // Room to choose: one slow endpoint's backlog at the head of the queue must not fill the claim.
+        [FINAL_EVENT, pgArray(saturated), limit * this.perEndpoint],
+      );
+      const taken = new Map<string, number>();
+      const kept: string[] = [];
+      for (const d of due) {
+        if (kept.length === limit) break;
+        const n = taken.get(d.endpoint_id) ?? 0;
+        if (n + (this.perEndpointInFlight.get(d.endpoint_id) ?? 0) >= this.perEndpoint) continue;
+        taken.set(d.endpoint_id, n + 1);
+        kept.push(d.id);
+      }
+      if (!kept.length) return [];
       const rows = await em.execute<{ id: string; tenant_id: string; endpoint_id: string; event_id: string; attempts: number }[]>(
-        `with due as (
-           select d.id from webhook_deliveries d
-             join webhook_endpoints w on w.id = d.endpoint_id and (w.status = 'active' or d.event_type = ?)
-            where d.status = 'pending' and d.next_attempt_at <= now()
-            order by d.next_attempt_at limit ? for update of d skip locked)
-         update webhook_deliveries d set attempts = d.attempts + 1, last_attempt_at = now(),
+        `update webhook_deliveries d set attempts = d.attempts + 1, last_attempt_at = now(),
                 next_attempt_at = now() + make_interval(secs => ?), updated_at = now()
-           from due where d.id = due.id
+          where d.id = any(?::uuid[])
          returning d.id, d.tenant_id, d.endpoint_id, d.event_id, d.attempts`,
-        [FINAL_EVENT, this.batch, this.lease],
+        [this.lease, pgArray(kept)],
       );
       if (!rows.length) return [];
       const endpoints = await em.execute<{ id: string; url: string; secret: Buffer; previous_secret: Buffer | null; previous_secret_expires_at: Date | string | null }[]>(
