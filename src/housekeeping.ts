@@ -7,7 +7,8 @@ const DAY_MS = 86_400_000;
 /** One piece of housekeeping; it runs as the platform, on its own unit of work. */
 export interface Chore {
   name: string;
-  run(em: EntityManager): Promise<void>;
+  /** `signal` aborts at shutdown: a chore stops between batches rather than finish a backlog. */
+  run(em: EntityManager, signal: AbortSignal): Promise<void>;
 }
 
 /** Rows removed because they outlived their retention, by kind. */
@@ -19,22 +20,22 @@ export interface Swept {
 }
 
 /**
- * What Tenantry keeps only for a while: delivered events (with their webhook deliveries and
- * attempts) for TENANTRY_EVENT_RETENTION_DAYS, the counters and alerts of closed limit windows,
- * and idempotency keys. Audit events, daily usage totals and everything a tenant configured
- * are kept for as long as the tenant is.
+ * The server's chores, each on its own so one that fails does not hold up the others:
+ *   - deleted tenants past their `retention_days`, every row of theirs;
+ *   - delivered events (with their webhook deliveries and attempts) past
+ *     TENANTRY_EVENT_RETENTION_DAYS;
+ *   - the counters and alerts of closed limit windows, and old idempotency keys.
+ * Audit events, daily usage totals and everything a tenant configured are kept for as long as
+ * the tenant is.
  */
-export async function sweepHistory(services: Pick<Services, 'config' | 'events' | 'limits'>, em: EntityManager): Promise<Swept> {
-  const days = services.config.eventRetentionDays;
-  const events = days > 0 ? await services.events.sweepDelivered(em, new Date(Date.now() - days * DAY_MS)) : 0;
-  return { events, ...(await services.limits.sweepClosed(em)) };
-}
-
-/** The server's chores: deleted tenants past their retention_days, then history past its own. */
 export function chores(
   services: Pick<Services, 'config' | 'events' | 'limits' | 'tenants'>,
-  report: { purged(ids: string[]): void; swept(counts: Swept): void },
+  report: { purged(ids: string[]): void; swept(counts: Partial<Swept>): void },
 ): Chore[] {
+  const swept = (counts: Partial<Swept>) => {
+    if (Object.values(counts).some((n) => n > 0)) report.swept(counts);
+  };
+  const days = services.config.eventRetentionDays;
   return [
     {
       name: 'tenant purge',
@@ -44,23 +45,27 @@ export function chores(
       },
     },
     {
-      name: 'retention',
-      run: async (em) => {
-        const counts = await sweepHistory(services, em);
-        if (Object.values(counts).some((n) => n > 0)) report.swept(counts);
+      name: 'event retention',
+      run: async (em, signal) => {
+        if (days > 0) swept({ events: await services.events.sweepDelivered(em, new Date(Date.now() - days * DAY_MS), signal) });
       },
+    },
+    {
+      name: 'usage retention',
+      run: async (em, signal) => swept(await services.limits.sweepClosed(em, signal)),
     },
   ];
 }
 
 /**
  * Runs the chores on a timer, one after the other; one that fails is reported and the rest
- * still run. Safe on every instance at once: every chore claims its rows with FOR UPDATE SKIP
- * LOCKED.
+ * still run. A tick that finds the previous run still going is skipped. Safe on every instance
+ * at once: every chore claims its rows with FOR UPDATE SKIP LOCKED.
  */
 export class Housekeeping {
   private timer?: NodeJS.Timeout;
-  private running: Promise<unknown> = Promise.resolve();
+  private running?: Promise<void>;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly orm: MikroORM,
@@ -70,20 +75,22 @@ export class Housekeeping {
 
   start(intervalSeconds: number): void {
     if (intervalSeconds <= 0 || this.timer) return;
-    const run = () => {
-      this.running = this.running.then(() => this.runOnce());
+    const tick = () => {
+      this.running ??= this.runOnce().finally(() => (this.running = undefined));
     };
-    run();
-    this.timer = setInterval(run, intervalSeconds * 1000);
+    tick();
+    this.timer = setInterval(tick, intervalSeconds * 1000);
     this.timer.unref();
   }
 
-  /** Every chore once, now. */
+  /** Every chore once, now (until stopped). */
   runOnce(): Promise<void> {
+    const signal = this.stopping.signal;
     return asPlatform(async () => {
       for (const chore of this.chores) {
+        if (signal.aborted) return;
         try {
-          await chore.run(this.orm.em.fork());
+          await chore.run(this.orm.em.fork(), signal);
         } catch (err) {
           this.onError(err, chore.name);
         }
@@ -91,9 +98,11 @@ export class Housekeeping {
     });
   }
 
+  /** Stops the timer, and the run under way at its next batch; resolves when it has. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.stopping.abort();
     await this.running;
   }
 }

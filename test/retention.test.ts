@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
-import { chores, Housekeeping, sweepHistory, type Swept } from '../src/housekeeping';
+import { chores, Housekeeping, type Swept } from '../src/housekeeping';
 import { windowOf } from '../src/modules/limits/limit-definition';
 import { useHarness, type Registered } from './support/harness';
 
@@ -10,10 +10,10 @@ const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
-async function sweep(): Promise<Swept> {
-  let swept: Swept = { events: 0, usageCounters: 0, limitAlerts: 0, idempotencyKeys: 0 };
+async function sweep(services = h.services): Promise<Swept> {
+  const swept: Swept = { events: 0, usageCounters: 0, limitAlerts: 0, idempotencyKeys: 0 };
   const failures: unknown[] = [];
-  await new Housekeeping(h.orm, chores(h.services, { purged: () => {}, swept: (c) => (swept = c) }), (err) => failures.push(err)).runOnce();
+  await new Housekeeping(h.orm, chores(services, { purged: () => {}, swept: (c) => Object.assign(swept, c) }), (err) => failures.push(err)).runOnce();
   expect(failures).toEqual([]);
   return swept;
 }
@@ -73,11 +73,34 @@ describe('retention of delivered events', () => {
     expect((await sweep()).events).toBe(0);
   });
 
+  it('an event a redelivery holds is left for the next run; a redelivered delivery keeps its event', async () => {
+    const t = await withEndpoint();
+    const held = await deliveredEvent(t, 40, 'succeeded');
+    const redelivered = await deliveredEvent(t, 40, 'succeeded');
+    // A redelivery's transaction, mid-way: it holds its event with FOR SHARE (see redeliver).
+    const other = await h.orm.em.fork().getConnection().getKnex().transaction();
+    try {
+      await other.raw('select id from events where id = ? for share', [held]);
+      const [endpoint] = await h.sql<{ id: string }>('select endpoint_id as id from webhook_deliveries where event_id = ?', [redelivered]);
+      const [delivery] = await h.sql<{ id: string }>('select id from webhook_deliveries where event_id = ?', [redelivered]);
+      const res = await h.app.inject({ method: 'POST', url: `/api/v1/webhooks/${endpoint.id}/deliveries/${delivery.id}/redeliver`, headers: auth(t.key) });
+      expect(res.statusCode, res.body).toBe(202);
+      await sweep();
+    } finally {
+      await other.commit();
+    }
+    // (Other tests' events may be swept meanwhile: these two are what this test is about.)
+    expect(await count('events where id = any(?::uuid[])', [`{${held},${redelivered}}`])).toBe(2);
+    await sweep();
+    expect(await count('events where id = ?', [held])).toBe(0);
+    expect(await count('events where id = ?', [redelivered])).toBe(1);
+  });
+
   it('TENANTRY_EVENT_RETENTION_DAYS=0 keeps every event', async () => {
     const t = await withEndpoint();
     const old = await deliveredEvent(t, 400, 'succeeded');
     const config = loadConfig({ ...process.env, TENANTRY_EVENT_RETENTION_DAYS: '0', TENANTRY_MASTER_KEY: h.config.masterKey!.toString('base64') });
-    const swept = await sweepHistory({ ...h.services, config }, h.orm.em.fork());
+    const swept = await sweep({ ...h.services, config });
     expect(swept.events).toBe(0);
     expect(await count('events where id = ?', [old])).toBe(1);
     expect(() => loadConfig({ ...process.env, TENANTRY_EVENT_RETENTION_DAYS: '-1' })).toThrow(/TENANTRY_EVENT_RETENTION_DAYS/);
@@ -175,6 +198,33 @@ describe('housekeeping', () => {
   });
 
 
+  it('stop() ends a run at its next batch: chores after it do not start', async () => {
+    const ran: string[] = [];
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const job = new Housekeeping(
+      h.orm,
+      [
+        {
+          name: 'long',
+          run: (_em, signal) =>
+            new Promise<void>((resolve) => {
+              started();
+              signal.addEventListener('abort', () => resolve());
+            }),
+        },
+        { name: 'next', run: async () => void ran.push('next') },
+      ],
+      (err) => {
+        throw err;
+      },
+    );
+    job.start(3600);
+    await running;
+    await job.stop();
+    expect(ran).toEqual([]);
+  });
+
   it('runs every chore: one that fails is reported and the next still runs', async () => {
     const ran: string[] = [];
     const failures: string[] = [];
@@ -186,8 +236,7 @@ describe('housekeeping', () => {
       ],
       (_err, chore) => failures.push(chore),
     );
-    job.start(3600);
-    await job.stop();
+    await job.runOnce();
     expect(failures).toEqual(['broken']);
     expect(ran).toEqual(['fine']);
   });

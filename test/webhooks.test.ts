@@ -492,6 +492,37 @@ describe('delivery', () => {
     expect(attempts.every((a) => !a.success)).toBe(true);
   });
 
+  it("one endpoint's backlog at the head of the queue does not hold back another tenant's deliveries", async () => {
+    const busy = await receiver(() => ({ delayMs: 100 }));
+    const other = await receiver();
+    const a = await h.register();
+    await createWebhook(a, { url: busy.url() });
+    const b = await h.register();
+    await createWebhook(b, { url: other.url() });
+    for (let i = 0; i < 30; i++) await publish(a, 'memory.ingested', { i });
+    const w = worker({ batch: 6, perEndpoint: 2, pollIntervalMs: 60_000 });
+    await w.dispatch();
+    for (let i = 0; i < 5; i++) await publish(b, 'memory.ingested', { i });
+    await w.dispatch();
+    // The poll interval is a minute: everything below happens because sends end, not by polling.
+    w.start();
+    try {
+      const deadline = Date.now() + 20_000;
+      while (other.received.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(other.received).toHaveLength(5);
+      // Two at a time at 100 ms each: the backlog is far from drained.
+      expect(busy.received.length).toBeLessThan(30);
+      while (busy.received.length < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(busy.received).toHaveLength(30);
+      // Each answer takes 100 ms, and the next send to that endpoint starts only after one ends:
+      // no 90 ms span saw more than two arrive.
+      const times = busy.received.map((x) => x.at);
+      expect(Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 90).length))).toBeLessThanOrEqual(2);
+    } finally {
+      await w.stop();
+    }
+  });
+
   it("a deleted tenant's endpoints get tenant.deleted and nothing else: queued deliveries are cancelled", async () => {
     const r = await receiver();
     const t = await h.register({ settings: { webhook_url: r.url('/settings') } });

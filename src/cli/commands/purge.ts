@@ -21,7 +21,7 @@ export const purge: Command = {
       let failed = false;
       const job = new Housekeeping(
         s.orm,
-        chores(s, { purged: (ids) => result.purged.push(...ids), swept: (counts) => (result.deleted = counts) }),
+        chores(s, { purged: (ids) => result.purged.push(...ids), swept: (counts) => Object.assign(result.deleted, counts) }),
         (err, chore) => {
           failed = true;
           warn(`${chore} failed: ${String(err)}`);

@@ -79,7 +79,7 @@ export class EventService {
    * and no delivery of theirs still retrying. Their deliveries and attempts go with them (the
    * foreign keys cascade).
    */
-  sweepDelivered(em: EntityManager, before: Date): Promise<number> {
+  sweepDelivered(em: EntityManager, before: Date, signal?: AbortSignal): Promise<number> {
     return sweep(em, {
       table: 'events',
       alias: 'e',
@@ -87,7 +87,9 @@ export class EventService {
       where: `e.occurred_at < ?::timestamptz and e.dispatched_at is not null
               and not exists (select 1 from webhook_deliveries d where d.event_id = e.id and d.status = 'pending')`,
       params: [before],
-    });
+      // Each event takes its deliveries and their attempts with it.
+      batch: 1000,
+    }, signal);
   }
 
   catalog() {

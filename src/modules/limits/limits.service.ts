@@ -225,7 +225,7 @@ export class LimitsService {
    * ago or more (usage history reads the daily totals, which stay), and idempotency keys older
    * than IDEMPOTENCY_KEY_DAYS. A `total` window never closes.
    */
-  async sweepClosed(em: EntityManager): Promise<{ usageCounters: number; limitAlerts: number; idempotencyKeys: number }> {
+  async sweepClosed(em: EntityManager, signal?: AbortSignal): Promise<{ usageCounters: number; limitAlerts: number; idempotencyKeys: number }> {
     const now = this.now().getTime();
     // Per period, the start of the window open a day ago: every window that started before it
     // closed a day ago or more. windowOf stays the one place that knows where windows fall.
@@ -237,7 +237,7 @@ export class LimitsService {
       from: 'usage_counters c join jsonb_each_text(?::jsonb) as k(period, cutoff) on k.period = c.period',
       where: 'c.window_start < k.cutoff::timestamptz',
       params: [cutoffs],
-    });
+    }, signal);
     // An alert's rule names its period third (see ruleKey; resources and metrics hold no '/').
     const limitAlerts = await sweep(em, {
       table: 'limit_alerts',
@@ -245,14 +245,14 @@ export class LimitsService {
       from: `limit_alerts a join jsonb_each_text(?::jsonb) as k(period, cutoff) on k.period = split_part(a.rule, '/', 3)`,
       where: 'a.window_start < k.cutoff::timestamptz',
       params: [cutoffs],
-    });
+    }, signal);
     const idempotencyKeys = await sweep(em, {
       table: 'usage_idempotency',
       alias: 'i',
       from: 'usage_idempotency i',
       where: 'i.created_at < ?::timestamptz',
       params: [new Date(now - IDEMPOTENCY_KEY_DAYS * 86_400_000)],
-    });
+    }, signal);
     return { usageCounters, limitAlerts, idempotencyKeys };
   }
 

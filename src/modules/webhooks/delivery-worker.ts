@@ -66,8 +66,10 @@ export class DeliveryWorker {
   /** Sends under way, each until its outcome is recorded; per endpoint as well. */
   private readonly inFlight = new Set<Promise<void>>();
   private readonly perEndpointInFlight = new Map<string, number>();
-  /** Every slot was busy when the last claim ended: the next finished send claims again. */
+  /** Every slot was busy when the last claim ended: the next send to end claims again. */
   private saturated = false;
+  /** A send ended while a claim was under way. */
+  private again = false;
   private lastDispatch = 0;
   /** The last dispatch found a full batch of events: more are waiting. */
   private dispatchBacklog = false;
@@ -91,7 +93,7 @@ export class DeliveryWorker {
     this.delays = options.retryDelaysSeconds ?? RETRY_DELAYS_SECONDS;
     this.jitter = options.jitter ?? 0.2;
     this.disableAfter = options.disableAfterSeconds ?? DISABLE_AFTER_SECONDS;
-    this.batch = options.batch ?? 20;
+    this.batch = options.batch ?? 32;
     this.perEndpoint = options.perEndpoint ?? 4;
     this.pollMs = options.pollIntervalMs ?? 1000;
     this.lease = options.leaseSeconds ?? options.timeoutSeconds * 2 + 5;
@@ -117,7 +119,12 @@ export class DeliveryWorker {
   }
 
   private schedule(ms: number): void {
-    if (this.stopped || this.pass) return;
+    if (this.stopped) return;
+    // A claim is under way: it looks again as soon as it ends.
+    if (this.pass) {
+      this.again = true;
+      return;
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.fill(), ms);
   }
@@ -136,7 +143,7 @@ export class DeliveryWorker {
       }
       const free = this.batch - this.inFlight.size;
       if (free <= 0) return false;
-      const claimed = await this.claim(free, this.saturatedEndpoints()).catch((err) => (this.onError(err), []));
+      const claimed = await this.claim(free).catch((err) => (this.onError(err), []));
       for (const c of claimed) this.track(c);
       // All the free slots filled: more may be waiting.
       return claimed.length === free || this.dispatchBacklog;
@@ -145,9 +152,11 @@ export class DeliveryWorker {
       .then((more) => {
         this.pass = undefined;
         this.saturated = this.inFlight.size >= this.batch;
-        // Saturated: the next send to finish claims again (see track). Otherwise go on at once
-        // while more is waiting, or poll.
-        if (!this.saturated) this.schedule(more ? 0 : this.pollMs);
+        const again = this.again;
+        this.again = false;
+        // Saturated: the next send to end claims again (see track). Otherwise go on at once
+        // while more is waiting (or a send ended meanwhile), or poll.
+        if (!this.saturated) this.schedule(more || again ? 0 : this.pollMs);
       });
   }
 
@@ -155,19 +164,18 @@ export class DeliveryWorker {
     this.perEndpointInFlight.set(c.endpoint_id, (this.perEndpointInFlight.get(c.endpoint_id) ?? 0) + 1);
     const send: Promise<void> = this.deliver(c).finally(() => {
       this.inFlight.delete(send);
-      const left = this.perEndpointInFlight.get(c.endpoint_id)! - 1;
-      if (left) this.perEndpointInFlight.set(c.endpoint_id, left);
+      const had = this.perEndpointInFlight.get(c.endpoint_id)!;
+      if (had > 1) this.perEndpointInFlight.set(c.endpoint_id, had - 1);
       else this.perEndpointInFlight.delete(c.endpoint_id);
-      if (this.saturated) {
+      // A slot is free where claims were held back: every slot was busy, or this endpoint's
+      // were (claims skipped its due deliveries), or a claim under way counted this send as
+      // still in flight. Claim again now rather than at the poll.
+      if (this.saturated || had >= this.perEndpoint || this.pass) {
         this.saturated = false;
         this.schedule(0);
       }
     });
     this.inFlight.add(send);
-  }
-
-  private saturatedEndpoints(): string[] {
-    return [...this.perEndpointInFlight].filter(([, n]) => n >= this.perEndpoint).map(([id]) => id);
   }
 
   async runOnce(): Promise<{ dispatched: number; delivered: number }> {
@@ -217,7 +225,7 @@ export class DeliveryWorker {
 
   /** Claims due deliveries, sends them, records each outcome. Returns how many were sent. */
   async deliverDue(): Promise<number> {
-    const claimed = await this.claim(this.batch, []);
+    const claimed = await this.claim(this.batch);
     // Settled, not all: every send finishes and is recorded before the round ends (stop() waits
     // for it), whatever happens to another.
     await Promise.allSettled(claimed.map((c) => this.deliver(c)));
@@ -251,32 +259,52 @@ export class DeliveryWorker {
   }
 
   /**
-   * In one short transaction: lock due rows (skipping those another worker holds, and endpoints
-   * that already have `perEndpoint` sends of this worker's in flight), keep at most `limit` of
-   * them and `perEndpoint` per endpoint, lease those by moving `next_attempt_at` past any
-   * possible send, and read what to send. Rows locked and not kept are free again at commit.
-   * The send happens after commit, so no transaction stays open across the network.
+   * Claims up to `limit` due deliveries, at most `perEndpoint` per endpoint counting the sends
+   * already in flight. Round after round: each skips the endpoints at their cap, so a backlog of
+   * one endpoint at the head of the queue yields its few slots and the next round reaches the
+   * others.
    */
-  private async claim(limit: number, saturated: string[]): Promise<Claimed[]> {
+  private async claim(limit: number): Promise<Claimed[]> {
+    const counts = new Map(this.perEndpointInFlight);
+    const claimed: Claimed[] = [];
+    // Every round but the last caps one more endpoint: they are bounded by the endpoints seen.
+    for (let round = 0; round <= limit && claimed.length < limit; round++) {
+      const full = [...counts].filter(([, n]) => n >= this.perEndpoint).map(([id]) => id);
+      const got = await this.claimRound(limit - claimed.length, full, counts);
+      claimed.push(...got.claimed);
+      if (!got.capped) break;
+    }
+    return claimed;
+  }
+
+  /**
+   * In one short transaction: lock due rows (skipping those another worker holds, and the
+   * endpoints in `full`), keep those under their endpoint's cap (`counts`, updated), lease them
+   * by moving `next_attempt_at` past any possible send, and read what to send. Rows locked and
+   * not kept are free again at commit. The send happens after commit, so no transaction stays
+   * open across the network.
+   */
+  private async claimRound(limit: number, full: string[], counts: Map<string, number>): Promise<{ claimed: Claimed[]; capped: boolean }> {
     return this.orm.em.fork().transactional(async (em) => {
       const due = await em.execute<{ id: string; endpoint_id: string }[]>(
         `select d.id, d.endpoint_id from webhook_deliveries d
            join webhook_endpoints w on w.id = d.endpoint_id and (w.status = 'active' or d.event_type = ?)
           where d.status = 'pending' and d.next_attempt_at <= now() and d.endpoint_id <> all(?::uuid[])
           order by d.next_attempt_at limit ? for update of d skip locked`,
-        // Room to choose: one slow endpoint's backlog at the head of the queue must not fill the claim.
-        [FINAL_EVENT, pgArray(saturated), limit * this.perEndpoint],
+        [FINAL_EVENT, pgArray(full), limit],
       );
-      const taken = new Map<string, number>();
       const kept: string[] = [];
+      let capped = false;
       for (const d of due) {
-        if (kept.length === limit) break;
-        const n = taken.get(d.endpoint_id) ?? 0;
-        if (n + (this.perEndpointInFlight.get(d.endpoint_id) ?? 0) >= this.perEndpoint) continue;
-        taken.set(d.endpoint_id, n + 1);
+        const n = counts.get(d.endpoint_id) ?? 0;
+        if (n >= this.perEndpoint) {
+          capped = true;
+          continue;
+        }
+        counts.set(d.endpoint_id, n + 1);
         kept.push(d.id);
       }
-      if (!kept.length) return [];
+      if (!kept.length) return { claimed: [], capped };
       const rows = await em.execute<{ id: string; tenant_id: string; endpoint_id: string; event_id: string; attempts: number }[]>(
         `update webhook_deliveries d set attempts = d.attempts + 1, last_attempt_at = now(),
                 next_attempt_at = now() + make_interval(secs => ?), updated_at = now()
@@ -284,7 +312,7 @@ export class DeliveryWorker {
          returning d.id, d.tenant_id, d.endpoint_id, d.event_id, d.attempts`,
         [this.lease, pgArray(kept)],
       );
-      if (!rows.length) return [];
+      if (!rows.length) return { claimed: [], capped };
       const endpoints = await em.execute<{ id: string; url: string; secret: Buffer; previous_secret: Buffer | null; previous_secret_expires_at: Date | string | null }[]>(
         'select id, url, secret, previous_secret, previous_secret_expires_at from webhook_endpoints where id = any(?::uuid[])',
         [pgArray([...new Set(rows.map((r) => r.endpoint_id))])],
@@ -316,7 +344,7 @@ export class DeliveryWorker {
           claimed.problem = 'signing secret unavailable (master key not configured?)';
         }
       }
-      return out;
+      return { claimed: out, capped };
     });
   }
 

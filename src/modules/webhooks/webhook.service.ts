@@ -282,6 +282,10 @@ export class WebhookService {
       if (endpoint.status !== 'active') throw conflict('The endpoint is disabled; enable it before redelivering');
       const delivery = await em.findOne(WebhookDelivery, { id: deliveryId, endpoint: endpoint.id, tenant: tenantId });
       if (!delivery) throw notFound('Delivery');
+      // Its event must outlive this: retention skips an event locked here, and an event that
+      // retention is deleting right now is waited for, then found gone.
+      const [event] = await em.execute<{ id: string }[]>('select id from events where id = ? for share', [delivery.event.id]);
+      if (!event) throw notFound('Delivery');
       // Claimed by a worker whose outcome is not recorded yet: sending it again now would race it.
       if (delivery.status === 'pending' && delivery.attempts > 0 && !(await em.count(WebhookAttempt, { delivery: delivery.id, attempt: delivery.attempts }))) {
         throw conflict('The delivery is being attempted right now; try again when the attempt is logged');
