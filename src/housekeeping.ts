@@ -32,28 +32,26 @@ export function chores(
   services: Pick<Services, 'config' | 'events' | 'limits' | 'tenants'>,
   report: { purged(ids: string[]): void; swept(counts: Partial<Swept>): void },
 ): Chore[] {
-  const swept = (counts: Partial<Swept>) => {
-    if (Object.values(counts).some((n) => n > 0)) report.swept(counts);
-  };
   const days = services.config.eventRetentionDays;
+  const sweeps: Record<keyof Swept, (em: EntityManager, signal: AbortSignal) => Promise<number>> = {
+    events: (em, signal) => (days > 0 ? services.events.sweepDelivered(em, new Date(Date.now() - days * DAY_MS), signal) : Promise.resolve(0)),
+    ...services.limits.retentionSweeps(),
+  };
   return [
     {
       name: 'tenant purge',
-      run: async (em) => {
-        const ids = await services.tenants.purgeExpired(em);
+      run: async (em, signal) => {
+        const ids = await services.tenants.purgeExpired(em, signal);
         if (ids.length) report.purged(ids);
       },
     },
-    {
-      name: 'event retention',
-      run: async (em, signal) => {
-        if (days > 0) swept({ events: await services.events.sweepDelivered(em, new Date(Date.now() - days * DAY_MS), signal) });
+    ...Object.entries(sweeps).map(([kind, sweep]) => ({
+      name: `${kind} retention`,
+      run: async (em: EntityManager, signal: AbortSignal) => {
+        const n = await sweep(em, signal);
+        if (n > 0) report.swept({ [kind]: n });
       },
-    },
-    {
-      name: 'usage retention',
-      run: async (em, signal) => swept(await services.limits.sweepClosed(em, signal)),
-    },
+    })),
   ];
 }
 
@@ -65,7 +63,7 @@ export function chores(
 export class Housekeeping {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
-  private readonly stopping = new AbortController();
+  private stopping = new AbortController();
 
   constructor(
     private readonly orm: MikroORM,
@@ -75,6 +73,7 @@ export class Housekeeping {
 
   start(intervalSeconds: number): void {
     if (intervalSeconds <= 0 || this.timer) return;
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     const tick = () => {
       this.running ??= this.runOnce().finally(() => (this.running = undefined));
     };
@@ -83,7 +82,7 @@ export class Housekeeping {
     this.timer.unref();
   }
 
-  /** Every chore once, now (until stopped). */
+  /** Every chore once, now, unless stop() is called meanwhile. */
   runOnce(): Promise<void> {
     const signal = this.stopping.signal;
     return asPlatform(async () => {

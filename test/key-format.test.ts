@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { digestKey, digestsEqual, generateKey, KEY_BODY_LENGTH, parseKey } from '../src/auth/key-format';
 
@@ -35,6 +36,8 @@ describe('API key format', () => {
     expect(keys.size).toBe(2000);
     const { key } = generateKey('rk', 'live');
     expect(digestKey(key)).toMatch(/^[0-9a-f]{64}$/);
+    // The one-shot digest is the SHA-256 the database has always stored.
+    expect(digestKey(key)).toBe(createHash('sha256').update(key, 'utf8').digest('hex'));
     expect(digestsEqual(digestKey(key), digestKey(key))).toBe(true);
     expect(digestsEqual(digestKey(key), digestKey(key + 'x'))).toBe(false);
   });

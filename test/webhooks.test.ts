@@ -523,6 +523,34 @@ describe('delivery', () => {
     }
   });
 
+  it('a claim round that fails keeps what earlier rounds claimed: those are sent now, not left to their lease', async () => {
+    const r = await receiver();
+    const t = await h.register();
+    await createWebhook(t, { url: r.url() });
+    await createWebhook(t, { url: r.url('/second') });
+    for (let i = 0; i < 3; i++) await publish(t, 'memory.ingested', { i });
+    const errors: unknown[] = [];
+    const w = new DeliveryWorker(h.orm, h.services.secrets, h.services.audit, new WebhookSender(true, 2000), (err) => errors.push(err), {
+      timeoutSeconds: 2,
+      retryDelaysSeconds: [0, 0],
+      jitter: 0,
+      batch: 6,
+      perEndpoint: 2,
+    });
+    await w.dispatch();
+    // Six due, two endpoints at two each: the first round keeps four, and the second (for what the
+    // caps left) fails, as a dropped connection would.
+    const rounds = w as unknown as { claimRound: (...args: unknown[]) => Promise<unknown> };
+    const claimRound = rounds.claimRound.bind(w);
+    let round = 0;
+    rounds.claimRound = (...args) => (round++ === 1 ? Promise.reject(new Error('connection reset')) : claimRound(...args));
+    expect(await w.deliverDue()).toBe(4);
+    expect(errors).toHaveLength(1);
+    expect(r.received).toHaveLength(4);
+    const attempted = await h.sql<{ n: string }>(`select count(*) as n from webhook_deliveries where tenant_id = ? and attempts > 0`, [t.tenantId]);
+    expect(Number(attempted[0].n)).toBe(4);
+  });
+
   it("a deleted tenant's endpoints get tenant.deleted and nothing else: queued deliveries are cancelled", async () => {
     const r = await receiver();
     const t = await h.register({ settings: { webhook_url: r.url('/settings') } });

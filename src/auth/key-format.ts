@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
@@ -75,8 +76,14 @@ export function parseKey(key: string): ParsedKey | null {
   };
 }
 
+/**
+ * One-shot hashing skips a Hash object per call (every request digests its key): Node.js 20.12
+ * and later; `engines` allows any 20, so older ones take the stream API.
+ */
+const oneShot = crypto.hash as typeof crypto.hash | undefined;
+
 export function digestKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return oneShot ? oneShot('sha256', key, 'hex') : createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
 export function digestsEqual(a: string, b: string): boolean {

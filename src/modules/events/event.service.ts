@@ -77,19 +77,25 @@ export class EventService {
   /**
    * Deletes events that occurred before `before` and that webhooks are done with: dispatched,
    * and no delivery of theirs still retrying. Their deliveries and attempts go with them (the
-   * foreign keys cascade).
+   * foreign keys cascade). A redelivery holds its event (FOR SHARE), so it is skipped; one that
+   * committed while the event was being claimed is seen by the recheck.
    */
   sweepDelivered(em: EntityManager, before: Date, signal?: AbortSignal): Promise<number> {
-    return sweep(em, {
-      table: 'events',
-      alias: 'e',
-      from: 'events e',
-      where: `e.occurred_at < ?::timestamptz and e.dispatched_at is not null
-              and not exists (select 1 from webhook_deliveries d where d.event_id = e.id and d.status = 'pending')`,
-      params: [before],
-      // Each event takes its deliveries and their attempts with it.
-      batch: 1000,
-    }, signal);
+    const done = `not exists (select 1 from webhook_deliveries d where d.event_id = e.id and d.status = 'pending')`;
+    return sweep(
+      em,
+      {
+        table: 'events',
+        alias: 'e',
+        from: 'events e',
+        where: `e.occurred_at < ?::timestamptz and e.dispatched_at is not null and ${done}`,
+        params: [before],
+        recheck: { key: 'id', where: done },
+        // Each event takes its deliveries and their attempts with it.
+        batch: 1000,
+      },
+      signal,
+    );
   }
 
   catalog() {

@@ -221,39 +221,45 @@ export class LimitsService {
   }
 
   /**
-   * Deletes what no answer reads any more: the counters and alerts of windows that closed a day
-   * ago or more (usage history reads the daily totals, which stay), and idempotency keys older
-   * than IDEMPOTENCY_KEY_DAYS. A `total` window never closes.
+   * What no answer reads any more, one sweep per kind (housekeeping runs each on its own): the
+   * counters and alerts of windows that closed a day ago or more (usage history reads the daily
+   * totals, which stay), and idempotency keys older than IDEMPOTENCY_KEY_DAYS. A `total` window
+   * never closes.
    */
-  async sweepClosed(em: EntityManager, signal?: AbortSignal): Promise<{ usageCounters: number; limitAlerts: number; idempotencyKeys: number }> {
-    const now = this.now().getTime();
+  retentionSweeps(): Record<'usageCounters' | 'limitAlerts' | 'idempotencyKeys', (em: EntityManager, signal?: AbortSignal) => Promise<number>> {
     // Per period, the start of the window open a day ago: every window that started before it
     // closed a day ago or more. windowOf stays the one place that knows where windows fall.
-    const then = new Date(now - CLOSED_WINDOW_KEPT_MS);
-    const cutoffs = JSON.stringify(Object.fromEntries(PERIODS.filter((p) => p !== 'total').map((p) => [p, windowOf(p, then).start.toISOString()])));
-    const usageCounters = await sweep(em, {
-      table: 'usage_counters',
-      alias: 'c',
-      from: 'usage_counters c join jsonb_each_text(?::jsonb) as k(period, cutoff) on k.period = c.period',
-      where: 'c.window_start < k.cutoff::timestamptz',
-      params: [cutoffs],
-    }, signal);
-    // An alert's rule names its period third (see ruleKey; resources and metrics hold no '/').
-    const limitAlerts = await sweep(em, {
-      table: 'limit_alerts',
-      alias: 'a',
-      from: `limit_alerts a join jsonb_each_text(?::jsonb) as k(period, cutoff) on k.period = split_part(a.rule, '/', 3)`,
-      where: 'a.window_start < k.cutoff::timestamptz',
-      params: [cutoffs],
-    }, signal);
-    const idempotencyKeys = await sweep(em, {
-      table: 'usage_idempotency',
-      alias: 'i',
-      from: 'usage_idempotency i',
-      where: 'i.created_at < ?::timestamptz',
-      params: [new Date(now - IDEMPOTENCY_KEY_DAYS * 86_400_000)],
-    }, signal);
-    return { usageCounters, limitAlerts, idempotencyKeys };
+    const cutoffs = () => {
+      const then = new Date(this.now().getTime() - CLOSED_WINDOW_KEPT_MS);
+      return JSON.stringify(Object.fromEntries(PERIODS.filter((p) => p !== 'total').map((p) => [p, windowOf(p, then).start.toISOString()])));
+    };
+    return {
+      usageCounters: (em, signal) =>
+        sweep(em, {
+          table: 'usage_counters',
+          alias: 'c',
+          from: 'usage_counters c join jsonb_each_text(?::jsonb) as k(period, cutoff) on k.period = c.period',
+          where: 'c.window_start < k.cutoff::timestamptz',
+          params: [cutoffs()],
+        }, signal),
+      // An alert's rule names its period third (see ruleKey; resources and metrics hold no '/').
+      limitAlerts: (em, signal) =>
+        sweep(em, {
+          table: 'limit_alerts',
+          alias: 'a',
+          from: `limit_alerts a join jsonb_each_text(?::jsonb) as k(period, cutoff) on k.period = split_part(a.rule, '/', 3)`,
+          where: 'a.window_start < k.cutoff::timestamptz',
+          params: [cutoffs()],
+        }, signal),
+      idempotencyKeys: (em, signal) =>
+        sweep(em, {
+          table: 'usage_idempotency',
+          alias: 'i',
+          from: 'usage_idempotency i',
+          where: 'i.created_at < ?::timestamptz',
+          params: [new Date(this.now().getTime() - IDEMPOTENCY_KEY_DAYS * 86_400_000)],
+        }, signal),
+    };
   }
 
   private apply(ctx: ServiceContext, input: unknown, conditional: boolean): MaybePromise<LimitAnswer> {

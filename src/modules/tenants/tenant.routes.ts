@@ -73,6 +73,17 @@ export function businessTenantJson(t: Tenant) {
 
 const kb = (t: Tenant) => ({ data: knowledgeBaseTenantJson(t), success: true });
 
+/**
+ * GET /api/v1/tenant's answer, made once per cached read (TenantService.read hands out the same
+ * object until the tenant changes or the read expires), not once per request.
+ */
+const answers = new WeakMap<object, ReturnType<typeof tenantJson>>();
+function cachedTenantJson(read: { tenant: Tenant; stats: TenantStats }) {
+  let answer = answers.get(read);
+  if (!answer) answers.set(read, (answer = tenantJson(read.tenant, read.stats)));
+  return answer;
+}
+
 export const tenantRoutes: RestRoute[] = [
   // The memory API (000) and the knowledge-base platform (003) share these paths.
   {
@@ -105,7 +116,7 @@ export const tenantRoutes: RestRoute[] = [
     operation: 'getTenant',
     source: 'memory API 000',
     // The hottest read: answered without a promise while the tenant is cached.
-    handle: (s, ctx) => andThen(s.tenants.read(ctx), ({ tenant, stats }) => tenantJson(tenant, stats)),
+    handle: (s, ctx) => andThen(s.tenants.read(ctx), cachedTenantJson),
   },
   {
     method: 'PATCH',

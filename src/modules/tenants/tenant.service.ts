@@ -378,9 +378,10 @@ export class TenantService {
    * The background purge: deleted tenants whose `retention_days` have passed since deletion.
    * Rows are claimed with SKIP LOCKED so every instance can run this at once.
    */
-  async purgeExpired(em: EntityManager, batch = 100): Promise<string[]> {
+  async purgeExpired(em: EntityManager, signal?: AbortSignal, batch = 100): Promise<string[]> {
     const purged: string[] = [];
-    for (;;) {
+    // An aborted `signal` (shutdown) stops it between batches.
+    while (!signal?.aborted) {
       const ids = await em.transactional(async (tx) => {
         const rows = await tx.execute<{ id: string }[]>(
           `select id from tenants
@@ -396,8 +397,9 @@ export class TenantService {
         return claimed;
       });
       purged.push(...ids);
-      if (ids.length < batch) return purged;
+      if (ids.length < batch) break;
     }
+    return purged;
   }
 
   /**

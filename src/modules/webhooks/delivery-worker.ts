@@ -27,6 +27,8 @@ export interface WorkerOptions {
    */
   perEndpoint?: number;
   pollIntervalMs?: number;
+  /** Claims that sends ending trigger start at least this far apart. */
+  claimGapMs?: number;
   /** How long a claimed delivery is reserved for its sender; longer than any send can take. */
   leaseSeconds?: number;
 }
@@ -70,6 +72,8 @@ export class DeliveryWorker {
   private saturated = false;
   /** A send ended while a claim was under way. */
   private again = false;
+  private timerAt = 0;
+  private lastClaim = 0;
   private lastDispatch = 0;
   /** The last dispatch found a full batch of events: more are waiting. */
   private dispatchBacklog = false;
@@ -80,6 +84,7 @@ export class DeliveryWorker {
   private readonly batch: number;
   private readonly perEndpoint: number;
   private readonly pollMs: number;
+  private readonly claimGapMs: number;
   private readonly lease: number;
 
   constructor(
@@ -96,6 +101,7 @@ export class DeliveryWorker {
     this.batch = options.batch ?? 32;
     this.perEndpoint = options.perEndpoint ?? 4;
     this.pollMs = options.pollIntervalMs ?? 1000;
+    this.claimGapMs = options.claimGapMs ?? 50;
     this.lease = options.leaseSeconds ?? options.timeoutSeconds * 2 + 5;
   }
 
@@ -118,6 +124,7 @@ export class DeliveryWorker {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Claims again after `ms`, or sooner if that is already planned. */
   private schedule(ms: number): void {
     if (this.stopped) return;
     // A claim is under way: it looks again as soon as it ends.
@@ -125,8 +132,19 @@ export class DeliveryWorker {
       this.again = true;
       return;
     }
+    const at = Date.now() + ms;
+    if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => this.fill(), ms);
+  }
+
+  /**
+   * Claims again as soon as the pacing allows: a claim may scan past the due deliveries of
+   * endpoints at their cap, so sends that end in quick succession share one claim.
+   */
+  private soon(): void {
+    this.schedule(Math.max(0, this.lastClaim + this.claimGapMs - Date.now()));
   }
 
   /**
@@ -135,6 +153,7 @@ export class DeliveryWorker {
    */
   private fill(): void {
     this.timer = undefined;
+    this.lastClaim = Date.now();
     // Every tenant's deliveries, whichever context started the worker.
     this.pass = asPlatform(async () => {
       if (this.dispatchBacklog || Date.now() - this.lastDispatch >= this.pollMs) {
@@ -156,7 +175,10 @@ export class DeliveryWorker {
         this.again = false;
         // Saturated: the next send to end claims again (see track). Otherwise go on at once
         // while more is waiting (or a send ended meanwhile), or poll.
-        if (!this.saturated) this.schedule(more || again ? 0 : this.pollMs);
+        if (!this.saturated) {
+          if (more || again) this.soon();
+          else this.schedule(this.pollMs);
+        }
       });
   }
 
@@ -172,7 +194,7 @@ export class DeliveryWorker {
       // still in flight. Claim again now rather than at the poll.
       if (this.saturated || had >= this.perEndpoint || this.pass) {
         this.saturated = false;
-        this.schedule(0);
+        this.soon();
       }
     });
     this.inFlight.add(send);
@@ -270,7 +292,14 @@ export class DeliveryWorker {
     // Every round but the last caps one more endpoint: they are bounded by the endpoints seen.
     for (let round = 0; round <= limit && claimed.length < limit; round++) {
       const full = [...counts].filter(([, n]) => n >= this.perEndpoint).map(([id]) => id);
-      const got = await this.claimRound(limit - claimed.length, full, counts);
+      let got: { claimed: Claimed[]; capped: boolean };
+      try {
+        got = await this.claimRound(limit - claimed.length, full, counts);
+      } catch (err) {
+        // Earlier rounds committed their leases: what they claimed is sent, not left to expire.
+        this.onError(err);
+        break;
+      }
       claimed.push(...got.claimed);
       if (!got.capped) break;
     }
