@@ -73,8 +73,8 @@ export class DeliveryWorker {
   /** A send ended while a claim was under way. */
   private again = false;
   private timerAt = 0;
-  private lastClaim = 0;
-  private lastDispatch = 0;
+  private lastClaim = -Infinity;
+  private lastDispatch = -Infinity;
   /** The last dispatch found a full batch of events: more are waiting. */
   private dispatchBacklog = false;
   private stopped = true;
@@ -132,7 +132,8 @@ export class DeliveryWorker {
       this.again = true;
       return;
     }
-    const at = Date.now() + ms;
+    // The monotonic clock: a wall clock stepped back (NTP, a resumed VM) must not stall claims.
+    const at = performance.now() + ms;
     if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
@@ -144,7 +145,7 @@ export class DeliveryWorker {
    * endpoints at their cap, so sends that end in quick succession share one claim.
    */
   private soon(): void {
-    this.schedule(Math.max(0, this.lastClaim + this.claimGapMs - Date.now()));
+    this.schedule(Math.min(this.claimGapMs, Math.max(0, this.lastClaim + this.claimGapMs - performance.now())));
   }
 
   /**
@@ -153,11 +154,11 @@ export class DeliveryWorker {
    */
   private fill(): void {
     this.timer = undefined;
-    this.lastClaim = Date.now();
+    this.lastClaim = performance.now();
     // Every tenant's deliveries, whichever context started the worker.
     this.pass = asPlatform(async () => {
-      if (this.dispatchBacklog || Date.now() - this.lastDispatch >= this.pollMs) {
-        this.lastDispatch = Date.now();
+      if (this.dispatchBacklog || performance.now() - this.lastDispatch >= this.pollMs) {
+        this.lastDispatch = performance.now();
         this.dispatchBacklog = (await this.dispatch().catch((err) => (this.onError(err), 0))) >= DISPATCH_LIMIT;
       }
       const free = this.batch - this.inFlight.size;
