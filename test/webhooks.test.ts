@@ -6,6 +6,7 @@ import { WebhookSender } from '../src/modules/webhooks/sender';
 import { verify } from '../src/modules/webhooks/signature';
 import { useHarness, type Registered } from './support/harness';
 import { startReceiver, type Receiver } from './support/receiver';
+import { until } from './support/server-process';
 import { securityTests } from './support/security';
 import {
   CreateWebhook,
@@ -461,13 +462,18 @@ describe('delivery', () => {
     expect(new Set(keys).size).toBe(60);
   });
 
+  /** A tenant whose one endpoint is `r`. */
+  const tenantSendingTo = async (r: Receiver) => {
+    const t = await h.register();
+    await createWebhook(t, { url: r.url() });
+    return t;
+  };
+
   it('a receiver that never answers holds perEndpoint sends, not the worker: other endpoints are delivered meanwhile', async () => {
     const hanging = await receiver(() => ({ delayMs: Infinity }));
     const fast = await receiver();
-    const t = await h.register();
-    await createWebhook(t, { url: hanging.url() });
-    const other = await h.register();
-    await createWebhook(other, { url: fast.url() });
+    const t = await tenantSendingTo(hanging);
+    const other = await tenantSendingTo(fast);
     // The hanging endpoint's deliveries are due first, so they head the queue.
     for (let i = 0; i < 6; i++) await publish(t, 'memory.ingested', { i });
     const w = worker({ batch: 4, perEndpoint: 2, pollIntervalMs: 20 });
@@ -475,9 +481,7 @@ describe('delivery', () => {
     for (let i = 0; i < 6; i++) await publish(other, 'memory.ingested', { i });
     w.start();
     try {
-      const deadline = Date.now() + 10_000;
-      while (fast.received.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      expect(fast.received).toHaveLength(6);
+      await until("the other endpoint's six deliveries", () => fast.received.length === 6, 10_000, 10);
       // All six went out while the hanging endpoint held its two sends (they end at the sender's
       // 2 s timeout, recorded as attempts): no hanging send had finished yet.
       expect(hanging.received).toHaveLength(2);
@@ -495,10 +499,8 @@ describe('delivery', () => {
   it("one endpoint's backlog at the head of the queue does not hold back another tenant's deliveries", async () => {
     const busy = await receiver(() => ({ delayMs: 100 }));
     const other = await receiver();
-    const a = await h.register();
-    await createWebhook(a, { url: busy.url() });
-    const b = await h.register();
-    await createWebhook(b, { url: other.url() });
+    const a = await tenantSendingTo(busy);
+    const b = await tenantSendingTo(other);
     for (let i = 0; i < 30; i++) await publish(a, 'memory.ingested', { i });
     const w = worker({ batch: 6, perEndpoint: 2, pollIntervalMs: 60_000 });
     await w.dispatch();
@@ -507,13 +509,10 @@ describe('delivery', () => {
     // The poll interval is a minute: everything below happens because sends end, not by polling.
     w.start();
     try {
-      const deadline = Date.now() + 20_000;
-      while (other.received.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      expect(other.received).toHaveLength(5);
+      await until("the other tenant's five deliveries", () => other.received.length === 5, 20_000, 5);
       // Two at a time at 100 ms each: the backlog is far from drained.
       expect(busy.received.length).toBeLessThan(30);
-      while (busy.received.length < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(busy.received).toHaveLength(30);
+      await until('the backlog, drained', () => busy.received.length === 30, 20_000, 20);
       // Each answer takes 100 ms, and the next send to that endpoint starts only after one ends:
       // no 90 ms span saw more than two arrive.
       const times = busy.received.map((x) => x.at);
