@@ -1,8 +1,10 @@
+import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../src/context';
 import { windowOf } from '../src/modules/limits/limit-definition';
 import { LimitsService } from '../src/modules/limits/limits.service';
 import { useHarness, type Registered } from './support/harness';
+import { until } from './support/server-process';
 import { ConsumeLimit, UsageHistory, UsageSummary } from './support/operations';
 
 const h = useHarness();
@@ -62,6 +64,97 @@ describe('resource limits (reference 002)', () => {
     expect(refused).toMatchObject({ allowed: false, usage: { current: 100, limit: 100 }, remaining: 0, resetAt: null });
     const gql = await h.gql(ConsumeLimit, { input: { resource: 'jobs', metric: 'runs' } }, t.key);
     expect(gql.data?.consumeLimit.allowed).toBe(false);
+  });
+
+  describe('a hot counter: consumes that queue behind its statement go together in the next', () => {
+    /**
+     * Holds the counter's row lock in another session while `n` consumes arrive, so every one
+     * after the first queues behind the first's statement; then lets go. Returns the answers and
+     * how many statements were waiting on the lock while it was held.
+     */
+    async function queuedConsumes(t: Registered, n: number) {
+      const holder = new Client({ connectionString: h.ownerUrl });
+      await holder.connect();
+      try {
+        await holder.query('begin');
+        await holder.query(`select 1 from usage_counters where tenant_id = $1 for update`, [t.tenantId]);
+        const answers = Promise.all(Array.from({ length: n }, () => post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 })));
+        const waiting = () => lockWaits('%usage_counters%');
+        await until('the first consume to wait on the lock', async () => (await waiting()) > 0);
+        // Time for the others to arrive and, were they not coalesced, to wait on the lock too.
+        await new Promise((r) => setTimeout(r, 300));
+        const waited = await waiting();
+        await holder.query('commit');
+        return { answers: (await answers).map((r) => r.json()), waited };
+      } finally {
+        await holder.end();
+      }
+    }
+    /** Statements waiting on a lock, seen from a session of its own: a session in a transaction sees activity as it was when the transaction first looked. */
+    const lockWaits = async (query: string) =>
+      Number((await h.ownerSql(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database() and query like $1`, [query]))[0].n);
+    const currents = (answers: any[]) => answers.filter((a) => a.allowed).map((a) => a.usage.current).sort((a, b) => a - b);
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    const limitEvents = async (t: Registered) =>
+      (await h.sql<{ type: string; data: any }>(`select type, data from events where tenant_id = ? and type like 'limit.%' order by occurred_at`, [t.tenantId])).map((e) => [e.type, e.data.current]);
+
+    it('one statement waits, and the batch answers each consume with its own count, as if they came one by one', async () => {
+      const t = await h.register();
+      await put(t, [{ resource: 'jobs', metric: 'runs', period: 'total', limit: 15 }]);
+      await post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
+      const { answers, waited } = await queuedConsumes(t, 12);
+      expect(waited).toBe(1);
+      expect(answers.every((a) => a.allowed)).toBe(true);
+      expect(currents(answers)).toEqual(range(2, 13));
+      expect((await counters(t))[0].value).toBe(13);
+      // 80% of 15 is 12: reached inside the batch, at the consume that made it 12.
+      expect(await limitEvents(t)).toEqual([['limit.threshold_reached', 12]]);
+    });
+
+    it('a batch that does not fit is admitted one by one, exactly up to the limit', async () => {
+      const t = await h.register();
+      await put(t, [{ resource: 'jobs', metric: 'runs', period: 'total', limit: 10 }]);
+      await post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
+      const { answers, waited } = await queuedConsumes(t, 12);
+      expect(waited).toBe(1);
+      expect(currents(answers)).toEqual(range(2, 10));
+      const refused = answers.filter((a) => !a.allowed);
+      expect(refused).toHaveLength(3);
+      for (const a of refused) expect(a).toMatchObject({ usage: { current: 10, limit: 10 }, remaining: 0 });
+      expect((await counters(t))[0].value).toBe(10);
+      expect(await limitEvents(t)).toEqual([
+        ['limit.threshold_reached', 8],
+        ['limit.exceeded', 10],
+      ]);
+      const daily = await h.sql(`select sum(value)::int as n from usage_daily where tenant_id = ? and resource = 'jobs'`, [t.tenantId]);
+      expect(daily[0].n).toBe(10);
+    });
+
+    it('mixed amounts: one refused does not hold back a smaller one that fits', async () => {
+      const t = await h.register();
+      await put(t, [{ resource: 'jobs', metric: 'runs', period: 'total', limit: 10 }]);
+      const holder = new Client({ connectionString: h.ownerUrl });
+      await holder.connect();
+      try {
+        await post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
+        await holder.query('begin');
+        await holder.query(`select 1 from usage_counters where tenant_id = $1 for update`, [t.tenantId]);
+        const first = post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
+        await until('the first consume to wait on the lock', async () => (await lockWaits('%usage_counters%')) > 0);
+        // 9 + 8 + 9 does not fit in the 8 left, so they go one by one. Whatever order they queue
+        // in, the 8 fits and neither 9 does, before it or after it.
+        const queued = [9, 8, 9].map((amount) => post(t, 'consume', { resource: 'jobs', metric: 'runs', amount }));
+        await new Promise((r) => setTimeout(r, 100));
+        await holder.query('commit');
+        expect((await first).json().usage.current).toBe(2);
+        const [nine, eight, nineAgain] = (await Promise.all(queued)).map((r) => r.json());
+        expect([nine.allowed, eight.allowed, nineAgain.allowed]).toEqual([false, true, false]);
+        for (const answer of [nine, eight, nineAgain]) expect(answer.usage.current).toBe(10);
+        expect((await counters(t))[0].value).toBe(10);
+      } finally {
+        await holder.end();
+      }
+    });
   });
 
   it('a consume over one limit raises none of the others', async () => {

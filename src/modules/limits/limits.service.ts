@@ -12,6 +12,7 @@ import type { EventService } from '../events/event.service';
 import { definitionsSchema, effectiveLimit, PERIODS, windowOf, type LimitDefinition } from './limit-definition';
 import { TenantLimitSet } from './limits.entity';
 import { lockTenant } from '../tenants/tenant-lock';
+import { Coalescer } from './coalescer';
 
 const slug = z.string({ error: 'must be a string' }).regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be lowercase letters, digits, _ . -, starting with a letter');
 const userId = z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9._:@|+-]{1,200}$/, 'must be 1-200 characters: letters, digits and . _ : @ | + -');
@@ -54,6 +55,15 @@ export interface LimitAnswer {
   replayed?: boolean;
 }
 
+/** One consume or track on the hot path, waiting for its counter's next statement. */
+interface HotConsume {
+  em: EntityManager;
+  tenantId: string;
+  r: Applicable;
+  amount: number;
+  blocking: boolean;
+}
+
 interface Applicable {
   def: LimitDefinition;
   subject: string;
@@ -71,31 +81,36 @@ const THRESHOLDS = [
 const THRESHOLD_ROWS = THRESHOLDS.map((t, i) => `('${t.level}', ${t.ratio}::float8, '${t.type}', ${i})`).join(', ');
 
 /**
- * The hot path's one statement (see applyOne), exported for the bench's calibration row. $1..$12:
- * tenant, subject, resource, metric, period, window start, amount, blocking, limit, day, rule
- * key, threshold payloads. Counter, sharded daily total, and any threshold alert with its
- * outbox event commit together, in the counter's lock order.
+ * The hot path's one statement (see applyBatch), exported for the bench's calibration row.
+ * $1..$12: tenant, subject, resource, metric, period, window start, the batch's amounts in
+ * order, blocking, limit, day, rule key, threshold payloads. The batch counts as one consume of
+ * its total: admitted whole or not at all. Counter, sharded daily total, and any threshold alert
+ * with its outbox event commit together, in the counter's lock order; an event's `current` is the
+ * count at the item that crossed, as if the items had come one by one.
  */
-export const CONSUME_ONE_SQL = `with c as (
+export const CONSUME_ONE_SQL = `with b as (select sum(x)::bigint as total from unnest($7::bigint[]) as x),
+ c as (
    insert into usage_counters as c (tenant_id, subject, resource, metric, period, window_start, value)
-   select $1::uuid, $2, $3, $4, $5, $6::timestamptz, $7::bigint where not $8::boolean or $7::bigint <= $9::bigint
+   select $1::uuid, $2, $3, $4, $5, $6::timestamptz, b.total from b where not $8::boolean or b.total <= $9::bigint
    on conflict (tenant_id, subject, resource, metric, period, window_start)
    do update set value = c.value + excluded.value where not $8::boolean or c.value + excluded.value <= $9::bigint
    returning value),
  d as (
    insert into usage_daily as d (tenant_id, day, resource, metric, shard, value)
-   select $1::uuid, $10::date, $3, $4, floor(random() * 8)::smallint, $7::bigint from c
+   select $1::uuid, $10::date, $3, $4, floor(random() * 8)::smallint, b.total from c, b
    on conflict (tenant_id, day, resource, metric, shard) do update set value = d.value + excluded.value),
  a as (
    insert into limit_alerts (tenant_id, rule, window_start, level)
-   select $1::uuid, $11, $6::timestamptz, t.level from c, (values ${THRESHOLD_ROWS}) as t(level, ratio, type, n)
-    where $9::bigint > 0 and c.value - $7::bigint < $9::bigint * t.ratio and c.value >= $9::bigint * t.ratio
+   select $1::uuid, $11, $6::timestamptz, t.level from c, b, (values ${THRESHOLD_ROWS}) as t(level, ratio, type, n)
+    where $9::bigint > 0 and c.value - b.total < $9::bigint * t.ratio and c.value >= $9::bigint * t.ratio
    on conflict do nothing returning level),
+ p as (select sum(x) over (order by i) as upto from unnest($7::bigint[]) with ordinality as u(x, i)),
  e as (
    insert into events (id, tenant_id, type, data, occurred_at)
-   select gen_random_uuid(), $1::uuid, t.type, ($12::jsonb -> t.n) || jsonb_build_object('current', c.value),
+   select gen_random_uuid(), $1::uuid, t.type,
+          ($12::jsonb -> t.n) || jsonb_build_object('current', c.value - b.total + (select min(p.upto) from p where c.value - b.total + p.upto >= $9::bigint * t.ratio)),
           clock_timestamp() + make_interval(secs => t.n / 1000.0)
-     from a join (values ${THRESHOLD_ROWS}) as t(level, ratio, type, n) on t.level = a.level, c)
+     from a join (values ${THRESHOLD_ROWS}) as t(level, ratio, type, n) on t.level = a.level, c, b)
  select value from c`;
 
 const ruleKey = (r: Applicable) => `${r.def.resource}/${r.def.metric}/${r.def.period}/${r.def.scope}/${r.subject}`;
@@ -144,6 +159,8 @@ export class LimitsService {
   private readonly loaded?: FeedCache<{ set: LimitDefinition[]; plan: string }>;
   /** The hot statement's pool: borrowing a connection needs no unit of work of the request's. */
   private readonly pool?: EntityManager;
+  /** Hot-path consumes and tracks, batched per counter (see applyOne). */
+  private readonly hot = new Coalescer<HotConsume, number>((items) => this.consumeBatch(items));
 
   constructor(
     private readonly audit: AuditService,
@@ -270,7 +287,7 @@ export class LimitsService {
     // `() => ctx.em`: a request's unit of work is forked only if a cache misses.
     return andThen(this.applicable(() => ctx.em, tenantId, data), (rules) => {
       if (rules.length !== 1) return this.applyInTransaction(ctx, tenantId, data, conditional);
-      return this.applyOne(this.pool ?? ctx.em, tenantId, rules[0], data, conditional).catch((err) => this.deniedAnswer(ctx, tenantId, rules, data.amount, err));
+      return this.applyOne(ctx, tenantId, rules[0], data.amount, conditional).catch((err) => this.deniedAnswer(ctx, tenantId, rules, data.amount, err));
     });
   }
 
@@ -339,22 +356,47 @@ export class LimitsService {
 
   /**
    * The hot path (one limit, no idempotency key): counter, daily total and any threshold alert
-   * in one statement (CONSUME_ONE_SQL), so one round trip, atomic on its own.
+   * in one statement (CONSUME_ONE_SQL), one round trip, atomic on its own. Consumes of one
+   * counter that arrive while its statement is in flight go together in the next (see
+   * Coalescer): a hot counter costs one statement per batch, not one lock wait per request.
    */
-  private async applyOne(em: EntityManager, tenantId: string, r: Applicable, data: { resource: string; metric: string; amount: number }, conditional: boolean): Promise<LimitAnswer> {
+  private applyOne(ctx: ServiceContext, tenantId: string, r: Applicable, amount: number, conditional: boolean): Promise<LimitAnswer> {
     const blocking = conditional && r.limit !== -1 && r.def.gateAction !== 'warn';
-    const [row] = await prepared<{ value: string }>(
-      em,
-      'tenantry_consume_one',
-      CONSUME_ONE_SQL,
-      [
-        tenantId, r.subject, r.def.resource, r.def.metric, r.def.period, r.windowStart, data.amount, blocking, r.limit,
-        this.now().toISOString().slice(0, 10), ruleKey(r), JSON.stringify(THRESHOLDS.map((t) => alertPayload(r, t.ratio))),
-      ],
-    );
-    if (!row) throw new Denied();
-    const value = Number(row.value);
-    return this.answer([r], [value], 0);
+    // The tenant leads the key, so a batch runs in one tenant's row-level scope whichever of
+    // its requests started it; the limit and mode are in it so a batch has one rule.
+    const key = `${tenantId}\n${ruleKey(r)}\n${r.windowStart.getTime()}\n${r.limit}\n${blocking}`;
+    return this.hot.submit(key, { em: this.pool ?? ctx.em, tenantId, r, amount, blocking }).then((value) => this.answer([r], [value], 0));
+  }
+
+  /** One batch of consumes of one counter (see applyOne): each item's count, or Denied. */
+  private async consumeBatch(items: HotConsume[]): Promise<(number | Error)[]> {
+    const amounts = items.map((i) => i.amount);
+    const whole = await this.consumeStatement(items[0], amounts);
+    if (whole !== undefined) {
+      // Admitted whole: each item's count is as if they had come one by one, in order.
+      let upto = whole - amounts.reduce((a, b) => a + b, 0);
+      return amounts.map((a) => (upto += a));
+    }
+    if (items.length === 1) return [new Denied()];
+    // Not all of it fits: one by one, in order. A count only grows while its window is open,
+    // so once an amount is refused, every later one at least as large is refused too.
+    const answers: (number | Error)[] = [];
+    let refused = Infinity;
+    for (const item of items) {
+      const value = item.amount < refused ? await this.consumeStatement(item, [item.amount]) : undefined;
+      if (value === undefined) refused = Math.min(refused, item.amount);
+      answers.push(value ?? new Denied());
+    }
+    return answers;
+  }
+
+  /** CONSUME_ONE_SQL for `amounts` of one counter: its new count, or undefined when refused. */
+  private async consumeStatement({ em, tenantId, r, blocking }: HotConsume, amounts: number[]): Promise<number | undefined> {
+    const [row] = await prepared<{ value: string }>(em, 'tenantry_consume_one', CONSUME_ONE_SQL, [
+      tenantId, r.subject, r.def.resource, r.def.metric, r.def.period, r.windowStart, amounts, blocking, r.limit,
+      this.now().toISOString().slice(0, 10), ruleKey(r), JSON.stringify(THRESHOLDS.map((t) => alertPayload(r, t.ratio))),
+    ]);
+    return row ? Number(row.value) : undefined;
   }
 
   /**
