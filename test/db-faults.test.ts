@@ -10,7 +10,9 @@ import { loadConfig } from '../src/config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded';
 import { initOrm, migrateAsOwner } from '../src/db/orm';
 import { createServices } from '../src/services';
+import { windowOf } from '../src/modules/limits/limit-definition';
 import { useHarness, type Harness, type Registered } from './support/harness';
+import { until } from './support/server-process';
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 // A statement may run 300 ms; a request waits 300 ms at most for a connection.
@@ -72,6 +74,54 @@ describe('database faults answer 503 with Retry-After, never 500, and service re
       await Promise.all(blocked);
     }
     expect((await slow.app.inject({ url: '/api/v1/tenant', headers: auth(t.key) })).statusCode).toBe(200);
+  });
+
+  it('a statement that fails inside a batch of consumes fails only the consumes it carried; those admitted before it stand', async () => {
+    const t = await slow.register();
+    await slow.app.inject({ method: 'PUT', url: '/tenant/limits/resources', headers: auth(t.key), payload: [{ resource: 'jobs', metric: 'runs', period: 'total', limit: 10 }] });
+    const consume = (amount: number) => slow.app.inject({ method: 'POST', url: '/tenant/limits/resources/consume', headers: auth(t.key), payload: { resource: 'jobs', metric: 'runs', amount } });
+    const stored = async () => (await slow.sql(`select value::int as n from usage_counters where tenant_id = ?`, [t.tenantId]))[0].n;
+    expect((await consume(1)).json().usage.current).toBe(1);
+    const session = async () => {
+      const client = new Client({ connectionString: slow.orm.config.getClientUrl() });
+      await client.connect();
+      await client.query('begin');
+      return client;
+    };
+    // One session holds the counter, so the consumes below queue behind the first; another
+    // holds an uncommitted 80% alert, so the statement that would cross 80% waits on it until
+    // the statement timeout.
+    const counter = await session();
+    const alert = await session();
+    try {
+      await counter.query('select 1 from usage_counters where tenant_id = $1 for update', [t.tenantId]);
+      await alert.query(`insert into limit_alerts (tenant_id, rule, window_start, level) values ($1, 'jobs/runs/total/tenant/', $2, '80')`, [t.tenantId, windowOf('total', new Date()).start]);
+      const first = consume(1);
+      await until('the first consume to wait on the counter', async () => {
+        const rows = await slow.ownerSql(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database() and query like '%usage_counters%'`);
+        return rows.length > 0;
+      });
+      const queued: ReturnType<typeof consume>[] = [];
+      for (const amount of [5, 9, 2]) {
+        queued.push(consume(amount));
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      await counter.query('commit');
+      // From 2 with 10 allowed: 5 makes 7 in one statement, 9 is refused at 7, and the 2 that
+      // would make 9 goes in a second statement, which times out on the alert.
+      expect((await first).json().usage.current).toBe(2);
+      const [five, nine, two] = await Promise.all(queued);
+      expect(five.json()).toMatchObject({ allowed: true, usage: { current: 7 } });
+      expect(nine.json()).toMatchObject({ allowed: false, usage: { current: 7 } });
+      expect(two.statusCode, two.body).toBe(503);
+      expect(two.headers['retry-after']).toBe('5');
+      expect(await stored()).toBe(7);
+    } finally {
+      await counter.end();
+      await alert.end();
+    }
+    expect((await consume(2)).json()).toMatchObject({ allowed: true, usage: { current: 9 } });
+    expect(await stored()).toBe(9);
   });
 
   it("connections terminated by the server (pg_terminate_backend)", async () => {

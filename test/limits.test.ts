@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../src/context';
 import { windowOf } from '../src/modules/limits/limit-definition';
+import { asPlatform } from '../src/db/tenant-scope';
 import { LimitsService } from '../src/modules/limits/limits.service';
 import { useHarness, type Registered } from './support/harness';
 import { until } from './support/server-process';
@@ -68,24 +69,31 @@ describe('resource limits (reference 002)', () => {
 
   describe('a hot counter: consumes that queue behind its statement go together in the next', () => {
     /**
-     * Holds the counter's row lock in another session while `n` consumes arrive, so every one
-     * after the first queues behind the first's statement; then lets go. Returns the answers and
-     * how many statements were waiting on the lock while it was held.
+     * Holds the counter's row lock in another session while a consume of 1 and then consumes of
+     * `amounts` arrive, so every one after the first queues behind the first's statement; then
+     * lets go. Returns the queued ones' answers and how many statements were waiting on the lock
+     * while it was held.
      */
-    async function queuedConsumes(t: Registered, n: number) {
+    async function queuedConsumes(t: Registered, amounts: number[], spacingMs = 0) {
       const holder = new Client({ connectionString: h.ownerUrl });
       await holder.connect();
       try {
         await holder.query('begin');
         await holder.query(`select 1 from usage_counters where tenant_id = $1 for update`, [t.tenantId]);
-        const answers = Promise.all(Array.from({ length: n }, () => post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 })));
+        const first = post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
         const waiting = () => lockWaits('%usage_counters%');
         await until('the first consume to wait on the lock', async () => (await waiting()) > 0);
+        const queued: ReturnType<typeof post>[] = [];
+        for (const amount of amounts) {
+          queued.push(post(t, 'consume', { resource: 'jobs', metric: 'runs', amount }));
+          if (spacingMs) await new Promise((r) => setTimeout(r, spacingMs));
+        }
         // Time for the others to arrive and, were they not coalesced, to wait on the lock too.
         await new Promise((r) => setTimeout(r, 300));
         const waited = await waiting();
         await holder.query('commit');
-        return { answers: (await answers).map((r) => r.json()), waited };
+        expect((await first).json()).toMatchObject({ allowed: true, usage: { current: 2 } });
+        return { answers: (await Promise.all(queued)).map((r) => r.json()), waited };
       } finally {
         await holder.end();
       }
@@ -102,22 +110,22 @@ describe('resource limits (reference 002)', () => {
       const t = await h.register();
       await put(t, [{ resource: 'jobs', metric: 'runs', period: 'total', limit: 15 }]);
       await post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
-      const { answers, waited } = await queuedConsumes(t, 12);
+      const { answers, waited } = await queuedConsumes(t, Array(11).fill(1));
       expect(waited).toBe(1);
       expect(answers.every((a) => a.allowed)).toBe(true);
-      expect(currents(answers)).toEqual(range(2, 13));
+      expect(currents(answers)).toEqual(range(3, 13));
       expect((await counters(t))[0].value).toBe(13);
       // 80% of 15 is 12: reached inside the batch, at the consume that made it 12.
       expect(await limitEvents(t)).toEqual([['limit.threshold_reached', 12]]);
     });
 
-    it('a batch that does not fit is admitted one by one, exactly up to the limit', async () => {
+    it('a batch that does not fit admits the run of it that fits, exactly up to the limit', async () => {
       const t = await h.register();
       await put(t, [{ resource: 'jobs', metric: 'runs', period: 'total', limit: 10 }]);
       await post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
-      const { answers, waited } = await queuedConsumes(t, 12);
+      const { answers, waited } = await queuedConsumes(t, Array(11).fill(1));
       expect(waited).toBe(1);
-      expect(currents(answers)).toEqual(range(2, 10));
+      expect(currents(answers)).toEqual(range(3, 10));
       const refused = answers.filter((a) => !a.allowed);
       expect(refused).toHaveLength(3);
       for (const a of refused) expect(a).toMatchObject({ usage: { current: 10, limit: 10 }, remaining: 0 });
@@ -130,29 +138,42 @@ describe('resource limits (reference 002)', () => {
       expect(daily[0].n).toBe(10);
     });
 
-    it('mixed amounts: one refused does not hold back a smaller one that fits', async () => {
+    it('mixed amounts: each is decided at its turn, and one refused does not hold back a smaller one that fits', async () => {
       const t = await h.register();
       await put(t, [{ resource: 'jobs', metric: 'runs', period: 'total', limit: 10 }]);
-      const holder = new Client({ connectionString: h.ownerUrl });
-      await holder.connect();
+      await post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
+      // Queued 150 ms apart, so they reach the queue in this order. From 2, with 10 allowed:
+      // 9 is refused at 2; 5 makes 7; 9 is refused at 7; 2 makes 9 (crossing 80%); 2 is refused at 9.
+      const { answers, waited } = await queuedConsumes(t, [9, 5, 9, 2, 2], 150);
+      expect(waited).toBe(1);
+      expect(answers.map((a) => [a.allowed, a.usage.current])).toEqual([
+        [false, 2],
+        [true, 7],
+        [false, 7],
+        [true, 9],
+        [false, 9],
+      ]);
+      expect(answers[0]).toMatchObject({ remaining: 8, rules: [{ exceeded: true }] });
+      expect((await counters(t))[0].value).toBe(9);
+      expect(await limitEvents(t)).toEqual([['limit.threshold_reached', 9]]);
+    });
+
+    it("a batch runs confined to its tenant's rows, whichever request started its queue", async () => {
+      const t = await h.register();
+      await put(t, [{ resource: 'jobs', metric: 'runs', period: 'total', limit: 10 }]);
+      // Records the row-level scope each counter write runs under (a trigger of this test's own).
+      await h.ownerSql(`create table scope_seen (setting text);
+        create function note_scope() returns trigger language plpgsql security definer as $$
+          begin insert into scope_seen values (current_setting('tenantry.tenant', true)); return new; end $$;
+        create trigger note_scope before insert or update on usage_counters for each row execute function note_scope();`);
       try {
-        await post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
-        await holder.query('begin');
-        await holder.query(`select 1 from usage_counters where tenant_id = $1 for update`, [t.tenantId]);
-        const first = post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
-        await until('the first consume to wait on the lock', async () => (await lockWaits('%usage_counters%')) > 0);
-        // 9 + 8 + 9 does not fit in the 8 left, so they go one by one. Whatever order they queue
-        // in, the 8 fits and neither 9 does, before it or after it.
-        const queued = [9, 8, 9].map((amount) => post(t, 'consume', { resource: 'jobs', metric: 'runs', amount }));
-        await new Promise((r) => setTimeout(r, 100));
-        await holder.query('commit');
-        expect((await first).json().usage.current).toBe(2);
-        const [nine, eight, nineAgain] = (await Promise.all(queued)).map((r) => r.json());
-        expect([nine.allowed, eight.allowed, nineAgain.allowed]).toEqual([false, true, false]);
-        for (const answer of [nine, eight, nineAgain]) expect(answer.usage.current).toBe(10);
-        expect((await counters(t))[0].value).toBe(10);
+        // Work that may see every tenant (an operator's request, say) starts the queue.
+        const ctx: ServiceContext = { em: h.orm.em.fork() as any, requestId: 'r', ip: '127.0.0.1', principal: null, tenantId: t.tenantId };
+        const answer = await asPlatform(() => h.services.limits.consume(ctx, { resource: 'jobs', metric: 'runs' }));
+        expect(answer).toMatchObject({ allowed: true, usage: { current: 1 } });
+        expect(await h.ownerSql('select setting from scope_seen')).toEqual([{ setting: t.tenantId }]);
       } finally {
-        await holder.end();
+        await h.ownerSql('drop trigger note_scope on usage_counters; drop function note_scope(); drop table scope_seen;');
       }
     });
   });

@@ -6,6 +6,7 @@ import { parseInput } from '../../validation';
 import { andThen, type MaybePromise } from '../../maybe';
 import { FeedCache, type ChangeFeed } from '../../db/change-feed';
 import { prepared } from '../../db/prepared';
+import { DbScope, inScope } from '../../db/tenant-scope';
 import { sweep } from '../../db/sweep';
 import type { AuditService } from '../audit/audit.service';
 import type { EventService } from '../events/event.service';
@@ -81,17 +82,28 @@ const THRESHOLDS = [
 const THRESHOLD_ROWS = THRESHOLDS.map((t, i) => `('${t.level}', ${t.ratio}::float8, '${t.type}', ${i})`).join(', ');
 
 /**
- * The hot path's one statement (see applyBatch), exported for the bench's calibration row.
- * $1..$12: tenant, subject, resource, metric, period, window start, the batch's amounts in
- * order, blocking, limit, day, rule key, threshold payloads. The batch counts as one consume of
- * its total: admitted whole or not at all. Counter, sharded daily total, and any threshold alert
- * with its outbox event commit together, in the counter's lock order; an event's `current` is the
- * count at the item that crossed, as if the items had come one by one.
+ * The hot path's one statement (see consumeInOrder), exported for the bench's calibration row.
+ * $1..$12: tenant, subject, resource, metric, period, window start, amounts in order, blocking,
+ * limit, day, rule key, threshold payloads. It locks the counter, admits the longest prefix of
+ * the amounts that fits under the limit (all of them when not blocking), and adds their total.
+ * Counter, sharded daily total, and any threshold alert with its outbox event commit together,
+ * in the counter's lock order; an event's `current` is the count at the amount that crossed.
+ *
+ * Answers one row: `value`, the new count (null when nothing was written); `total` and
+ * `admitted`, the prefix's sum and length; `before`, the count it found (null when no row was
+ * there yet).
  */
-export const CONSUME_ONE_SQL = `with b as (select sum(x)::bigint as total from unnest($7::bigint[]) as x),
+export const CONSUME_ONE_SQL = `with p as (select sum(x) over (order by i) as upto from unnest($7::bigint[]) with ordinality as u(x, i)),
+ o as (
+   select value from usage_counters
+    where tenant_id = $1::uuid and subject = $2 and resource = $3 and metric = $4 and period = $5 and window_start = $6::timestamptz
+      for update),
+ b as (
+   select coalesce(max(p.upto), 0)::bigint as total, count(*)::int as admitted from p
+    where not $8::boolean or coalesce((select value from o), 0) + p.upto <= $9::bigint),
  c as (
    insert into usage_counters as c (tenant_id, subject, resource, metric, period, window_start, value)
-   select $1::uuid, $2, $3, $4, $5, $6::timestamptz, b.total from b where not $8::boolean or b.total <= $9::bigint
+   select $1::uuid, $2, $3, $4, $5, $6::timestamptz, b.total from b where b.admitted > 0
    on conflict (tenant_id, subject, resource, metric, period, window_start)
    do update set value = c.value + excluded.value where not $8::boolean or c.value + excluded.value <= $9::bigint
    returning value),
@@ -104,14 +116,13 @@ export const CONSUME_ONE_SQL = `with b as (select sum(x)::bigint as total from u
    select $1::uuid, $11, $6::timestamptz, t.level from c, b, (values ${THRESHOLD_ROWS}) as t(level, ratio, type, n)
     where $9::bigint > 0 and c.value - b.total < $9::bigint * t.ratio and c.value >= $9::bigint * t.ratio
    on conflict do nothing returning level),
- p as (select sum(x) over (order by i) as upto from unnest($7::bigint[]) with ordinality as u(x, i)),
  e as (
    insert into events (id, tenant_id, type, data, occurred_at)
    select gen_random_uuid(), $1::uuid, t.type,
           ($12::jsonb -> t.n) || jsonb_build_object('current', c.value - b.total + (select min(p.upto) from p where c.value - b.total + p.upto >= $9::bigint * t.ratio)),
           clock_timestamp() + make_interval(secs => t.n / 1000.0)
      from a join (values ${THRESHOLD_ROWS}) as t(level, ratio, type, n) on t.level = a.level, c, b)
- select value from c`;
+ select (select value from c) as value, b.total, b.admitted, (select value from o) as before from b`;
 
 const ruleKey = (r: Applicable) => `${r.def.resource}/${r.def.metric}/${r.def.period}/${r.def.scope}/${r.subject}`;
 
@@ -144,8 +155,23 @@ const CLOSED_WINDOW_KEPT_MS = 24 * 3600_000;
 /** Definitions are cached this long at most (evicted at once on change while the feed listens). */
 const DEFINITIONS_TTL_MS = 5000;
 
-/** Thrown inside a consume's transaction to roll back every counter it already raised. */
-class Denied extends Error {}
+/**
+ * A refused consume. Inside a consume's transaction it rolls back every counter already raised;
+ * on the hot path it carries the count at the consume's turn, which the answer reports.
+ */
+class Denied extends Error {
+  constructor(readonly current?: number) {
+    super('denied');
+  }
+}
+
+/** What CONSUME_ONE_SQL answers (see there). */
+interface ConsumeRow {
+  value: number | null;
+  total: number;
+  admitted: number;
+  before: number | null;
+}
 
 /**
  * Resource limits and their counters. Counters change only through single-statement upserts,
@@ -294,6 +320,7 @@ export class LimitsService {
   /** A refused consume changed nothing: it answers with the counters as they stand. */
   private async deniedAnswer(ctx: ServiceContext, tenantId: string, rules: Applicable[], amount: number, err: unknown): Promise<LimitAnswer> {
     if (!(err instanceof Denied)) throw err;
+    if (err.current !== undefined && rules.length === 1) return this.answer(rules, [err.current], amount);
     const current = await this.currentValues(ctx.em, tenantId, rules);
     return this.answer(rules, current, amount);
   }
@@ -368,35 +395,76 @@ export class LimitsService {
     return this.hot.submit(key, { em: this.pool ?? ctx.em, tenantId, r, amount, blocking }).then((value) => this.answer([r], [value], 0));
   }
 
-  /** One batch of consumes of one counter (see applyOne): each item's count, or Denied. */
-  private async consumeBatch(items: HotConsume[]): Promise<(number | Error)[]> {
-    const amounts = items.map((i) => i.amount);
-    const whole = await this.consumeStatement(items[0], amounts);
-    if (whole !== undefined) {
-      // Admitted whole: each item's count is as if they had come one by one, in order.
-      let upto = whole - amounts.reduce((a, b) => a + b, 0);
-      return amounts.map((a) => (upto += a));
-    }
-    if (items.length === 1) return [new Denied()];
-    // Not all of it fits: one by one, in order. A count only grows while its window is open,
-    // so once an amount is refused, every later one at least as large is refused too.
-    const answers: (number | Error)[] = [];
-    let refused = Infinity;
-    for (const item of items) {
-      const value = item.amount < refused ? await this.consumeStatement(item, [item.amount]) : undefined;
-      if (value === undefined) refused = Math.min(refused, item.amount);
-      answers.push(value ?? new Denied());
+  /**
+   * One batch of consumes of one counter (see applyOne): each item's count, or Denied with the
+   * count at its turn. Runs confined to the batch's tenant: the Coalescer runs a batch in the
+   * async context of whichever request started its key's queue, which may be an operator's.
+   */
+  private consumeBatch(items: HotConsume[]): Promise<(number | Error)[]> {
+    const scope = new DbScope();
+    scope.confine(items[0].tenantId);
+    return inScope(scope, () => this.consumeInOrder(items));
+  }
+
+  /**
+   * Decides the items in arrival order, as if they had come one by one: each statement admits
+   * the longest run that fits, and the item after it is refused at the count the statement
+   * left. A count only grows while its window is open, so an item more than what is left is
+   * refused without a statement. Every statement decides at least one item, but for one retry
+   * after losing the race to create the counter.
+   */
+  private async consumeInOrder(items: HotConsume[]): Promise<(number | Error)[]> {
+    const { r, blocking } = items[0];
+    const answers: (number | Error)[] = new Array(items.length);
+    let next = 0;
+    let current: number | undefined;
+    const refuse = () => (answers[next++] = new Denied(current));
+    const fits = (amount: number) => !blocking || current! + amount <= r.limit;
+    let lostRace = false;
+    while (next < items.length) {
+      if (current !== undefined && !fits(items[next].amount)) {
+        refuse();
+        continue;
+      }
+      let row: ConsumeRow;
+      try {
+        row = await this.consumeStatement(items[0], items.slice(next).map((i) => i.amount));
+      } catch (err) {
+        // Nothing of this statement was written; what earlier statements admitted stands.
+        for (; next < items.length; next++) answers[next] = err instanceof Error ? err : new Error(String(err));
+        break;
+      }
+      if (row.value === null && row.admitted > 0 && !lostRace) {
+        // The counter did not exist when the statement looked, and another writer created it
+        // first: the next statement finds and locks it.
+        lostRace = true;
+        continue;
+      }
+      lostRace = false;
+      if (row.value !== null) {
+        let count = row.value - row.total;
+        for (let n = 0; n < row.admitted; n++, next++) answers[next] = count += items[next].amount;
+        current = row.value;
+      } else {
+        current = row.before ?? 0;
+      }
+      if (next < items.length) refuse();
     }
     return answers;
   }
 
-  /** CONSUME_ONE_SQL for `amounts` of one counter: its new count, or undefined when refused. */
-  private async consumeStatement({ em, tenantId, r, blocking }: HotConsume, amounts: number[]): Promise<number | undefined> {
-    const [row] = await prepared<{ value: string }>(em, 'tenantry_consume_one', CONSUME_ONE_SQL, [
+  /** CONSUME_ONE_SQL for `amounts` of one counter. */
+  private async consumeStatement({ em, tenantId, r, blocking }: HotConsume, amounts: number[]): Promise<ConsumeRow> {
+    const [row] = await prepared<{ value: string | null; total: string; admitted: number; before: string | null }>(em, 'tenantry_consume_one', CONSUME_ONE_SQL, [
       tenantId, r.subject, r.def.resource, r.def.metric, r.def.period, r.windowStart, amounts, blocking, r.limit,
       this.now().toISOString().slice(0, 10), ruleKey(r), JSON.stringify(THRESHOLDS.map((t) => alertPayload(r, t.ratio))),
     ]);
-    return row ? Number(row.value) : undefined;
+    return {
+      value: row.value === null ? null : Number(row.value),
+      total: Number(row.total),
+      admitted: row.admitted,
+      before: row.before === null ? null : Number(row.before),
+    };
   }
 
   /**
