@@ -24,11 +24,13 @@ describe('Coalescer (hot-counter write batching)', () => {
     const other = coalescer.submit('other', 9);
     // Another key is not held back by this one's write.
     expect(batches.map((b) => b.items)).toEqual([[1], [9]]);
+    expect([coalescer.busy, coalescer.waiting]).toEqual([2, 4]);
     batches[0].finish([10]);
     expect(await first).toBe(10);
     await tick();
     // Everything that queued goes in the next write, up to the batch size, in arrival order.
     expect(batches.map((b) => b.items)).toEqual([[1], [9], [2, 3, 4]]);
+    expect(coalescer.waiting).toBe(1);
     batches[2].finish([20, 30, 40]);
     await tick();
     expect(batches[3].items).toEqual([5]);

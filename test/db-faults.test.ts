@@ -104,7 +104,7 @@ describe('database faults answer 503 with Retry-After, never 500, and service re
       const queued: ReturnType<typeof consume>[] = [];
       for (const amount of [5, 9, 2]) {
         queued.push(consume(amount));
-        await new Promise((r) => setTimeout(r, 150));
+        await until('the consume to queue', () => slow.services.limits.queuedConsumes === queued.length);
       }
       await counter.query('commit');
       // From 2 with 10 allowed: 5 makes 7 in one statement, 9 is refused at 7, and the 2 that

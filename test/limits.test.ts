@@ -74,7 +74,7 @@ describe('resource limits (reference 002)', () => {
      * lets go. Returns the queued ones' answers and how many statements were waiting on the lock
      * while it was held.
      */
-    async function queuedConsumes(t: Registered, amounts: number[], spacingMs = 0) {
+    async function queuedConsumes(t: Registered, amounts: number[]) {
       const holder = new Client({ connectionString: h.ownerUrl });
       await holder.connect();
       try {
@@ -83,13 +83,12 @@ describe('resource limits (reference 002)', () => {
         const first = post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
         const waiting = () => lockWaits('%usage_counters%');
         await until('the first consume to wait on the lock', async () => (await waiting()) > 0);
+        // One at a time, each queued before the next is sent, so they queue in this order.
         const queued: ReturnType<typeof post>[] = [];
         for (const amount of amounts) {
           queued.push(post(t, 'consume', { resource: 'jobs', metric: 'runs', amount }));
-          if (spacingMs) await new Promise((r) => setTimeout(r, spacingMs));
+          await until('the consume to queue', () => h.services.limits.queuedConsumes === queued.length);
         }
-        // Time for the others to arrive and, were they not coalesced, to wait on the lock too.
-        await new Promise((r) => setTimeout(r, 300));
         const waited = await waiting();
         await holder.query('commit');
         expect((await first).json()).toMatchObject({ allowed: true, usage: { current: 2 } });
@@ -142,9 +141,9 @@ describe('resource limits (reference 002)', () => {
       const t = await h.register();
       await put(t, [{ resource: 'jobs', metric: 'runs', period: 'total', limit: 10 }]);
       await post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
-      // Queued 150 ms apart, so they reach the queue in this order. From 2, with 10 allowed:
+      // In this order, from 2, with 10 allowed:
       // 9 is refused at 2; 5 makes 7; 9 is refused at 7; 2 makes 9 (crossing 80%); 2 is refused at 9.
-      const { answers, waited } = await queuedConsumes(t, [9, 5, 9, 2, 2], 150);
+      const { answers, waited } = await queuedConsumes(t, [9, 5, 9, 2, 2]);
       expect(waited).toBe(1);
       expect(answers.map((a) => [a.allowed, a.usage.current])).toEqual([
         [false, 2],

@@ -41,6 +41,13 @@ export class Coalescer<T, R> {
     return this.lanes.size;
   }
 
+  /** Items waiting for their key's next write (for tests and metrics). */
+  get waiting(): number {
+    let n = 0;
+    for (const queue of this.lanes.values()) n += queue.length;
+    return n;
+  }
+
   private run(key: string, batch: Entry<T, R>[]): void {
     let written: Promise<(R | Error)[]>;
     try {

@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
-import { badInput, conflict, notFound } from '../../errors';
+import { AppError, badInput, conflict, notFound, RETRY_AFTER_SECONDS } from '../../errors';
 import { parseInput } from '../../validation';
 import { andThen, type MaybePromise } from '../../maybe';
 import { FeedCache, type ChangeFeed } from '../../db/change-feed';
@@ -84,14 +84,15 @@ const THRESHOLD_ROWS = THRESHOLDS.map((t, i) => `('${t.level}', ${t.ratio}::floa
 /**
  * The hot path's one statement (see consumeInOrder), exported for the bench's calibration row.
  * $1..$12: tenant, subject, resource, metric, period, window start, amounts in order, blocking,
- * limit, day, rule key, threshold payloads. It locks the counter, admits the longest prefix of
- * the amounts that fits under the limit (all of them when not blocking), and adds their total.
+ * limit, day, rule key, threshold payloads. Blocking, it locks the counter and admits the
+ * longest prefix of the amounts that fits under the limit; it adds the admitted total.
  * Counter, sharded daily total, and any threshold alert with its outbox event commit together,
  * in the counter's lock order; an event's `current` is the count at the amount that crossed.
  *
  * Answers one row: `value`, the new count (null when nothing was written); `total` and
- * `admitted`, the prefix's sum and length; `before`, the count it found (null when no row was
- * there yet).
+ * `admitted`, the prefix's sum and length; `before`, when blocking, the count it found (null when
+ * no row was there yet). Not blocking, everything is admitted: the counter is neither read nor
+ * locked before the upsert, and `before` is always null.
  */
 export const CONSUME_ONE_SQL = `with p as (select sum(x) over (order by i) as upto from unnest($7::bigint[]) with ordinality as u(x, i)),
  o as (
@@ -165,6 +166,9 @@ class Denied extends Error {
   }
 }
 
+/** Retries of a hot statement that lost the race to create its counter, per batch. */
+const MAX_COUNTER_RACES = 3;
+
 /** What CONSUME_ONE_SQL answers (see there). */
 interface ConsumeRow {
   value: number | null;
@@ -198,6 +202,11 @@ export class LimitsService {
     this.pool = options.orm?.em as EntityManager | undefined;
     // A plan change or new definitions evict the tenant everywhere (kind "tenant").
     if (this.feed) this.loaded = new FeedCache(this.feed, DEFINITIONS_TTL_MS, (m, tenantId) => m.kind === 'tenant' && tenantId === m.id);
+  }
+
+  /** Hot-path consumes waiting for their counter's next statement (for tests and metrics). */
+  get queuedConsumes(): number {
+    return this.hot.waiting;
   }
 
   async definitions(ctx: ServiceContext): Promise<LimitDefinition[]> {
@@ -410,7 +419,7 @@ export class LimitsService {
    * Decides the items in arrival order, as if they had come one by one: each statement admits
    * the longest run that fits, and the item after it is refused at the count the statement
    * left. A count only grows while its window is open, so an item more than what is left is
-   * refused without a statement. Every statement decides at least one item, but for one retry
+   * refused without a statement. Every statement decides at least one item, but for a retry
    * after losing the race to create the counter.
    */
   private async consumeInOrder(items: HotConsume[]): Promise<(number | Error)[]> {
@@ -420,7 +429,7 @@ export class LimitsService {
     let current: number | undefined;
     const refuse = () => (answers[next++] = new Denied(current));
     const fits = (amount: number) => !blocking || current! + amount <= r.limit;
-    let lostRace = false;
+    let races = 0;
     while (next < items.length) {
       if (current !== undefined && !fits(items[next].amount)) {
         refuse();
@@ -434,13 +443,14 @@ export class LimitsService {
         for (; next < items.length; next++) answers[next] = err instanceof Error ? err : new Error(String(err));
         break;
       }
-      if (row.value === null && row.admitted > 0 && !lostRace) {
+      if (row.value === null && row.admitted > 0) {
         // The counter did not exist when the statement looked, and another writer created it
-        // first: the next statement finds and locks it.
-        lostRace = true;
-        continue;
+        // first: the next statement finds and locks it. Again and again only if the counter
+        // keeps vanishing (its tenant being deleted, say): those consumes are not decided.
+        if (++races <= MAX_COUNTER_RACES) continue;
+        for (; next < items.length; next++) answers[next] = new AppError('SERVICE_UNAVAILABLE', 'The usage counter changed while it was written; try again', { retryAfter: RETRY_AFTER_SECONDS });
+        break;
       }
-      lostRace = false;
       if (row.value !== null) {
         let count = row.value - row.total;
         for (let n = 0; n < row.admitted; n++, next++) answers[next] = count += items[next].amount;
