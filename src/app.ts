@@ -139,7 +139,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     done();
   });
 
-  const metrics = config.metrics ? new Metrics(services.orm) : undefined;
+  const metrics = config.metrics ? new Metrics(services.orm, services.limits) : undefined;
   if (metrics) {
     // A callback hook, not an async one: no promise per request for a few counter updates.
     app.addHook('onResponse', (req, reply, done) => {

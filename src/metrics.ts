@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { LimitsService } from './modules/limits/limits.service';
 
 interface KnexPool {
   numUsed(): number;
@@ -19,7 +20,7 @@ export class Metrics {
   private readonly authFailures: Counter<'door' | 'reason'>;
   private readonly rateLimited: Counter<'door'>;
 
-  constructor(orm: MikroORM) {
+  constructor(orm: MikroORM, limits?: Pick<LimitsService, 'hotCounts' | 'queuedConsumes'>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'tenantry_' });
     this.requests = new Counter({ name: 'tenantry_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
     this.duration = new Histogram({
@@ -45,6 +46,29 @@ export class Metrics {
         this.set({ state: 'pending' }, p.numPendingAcquires());
       },
     });
+    if (limits) {
+      // Read from the service's own tallies when scraped: the hot path pays one increment.
+      const tally = (name: string, help: string, read: () => number) =>
+        new Counter({
+          name,
+          help,
+          registers: [this.registry],
+          collect() {
+            this.reset();
+            this.inc(read());
+          },
+        });
+      tally('tenantry_hot_consumes_total', 'Consumes and tracks decided on the hot path (one limit, no idempotency key)', () => limits.hotCounts.consumes);
+      tally('tenantry_hot_statements_total', 'Statements those took: consumes per statement is how much hot counters were batched', () => limits.hotCounts.statements);
+      new Gauge({
+        name: 'tenantry_hot_consumes_queued',
+        help: 'Consumes waiting for their counter\'s statement in flight',
+        registers: [this.registry],
+        collect() {
+          this.set(limits.queuedConsumes);
+        },
+      });
+    }
     new Gauge({
       name: 'tenantry_webhook_backlog',
       help: 'Webhook work waiting: events not yet dispatched, deliveries due now',

@@ -39,9 +39,24 @@ describe('Prometheus metrics at /metrics', () => {
     expect(after).toMatch(/^tenantry_db_pool_connections\{state="used"\} \d+/m);
     expect(after).toMatch(/^tenantry_webhook_backlog\{kind="due_deliveries"\} \d+/m);
     expect(after).toMatch(/^tenantry_nodejs_eventloop_lag_p99_seconds /m);
+    expect(after).toMatch(/^tenantry_hot_consumes_queued 0$/m);
     // Routes as declared: no tenant id, key or raw path in any label.
     expect(after).not.toContain(t.tenantId);
     expect(after).not.toContain(t.key.slice(0, 12));
+  });
+
+  it('count hot-path consumes and the statements they took', async () => {
+    const t = await h.register();
+    await h.app.inject({ method: 'PUT', url: '/tenant/limits/resources', headers: auth(t.key), payload: [{ resource: 'jobs', metric: 'runs', period: 'day', limit: 100 }] });
+    const before = (await h.app.inject({ url: '/metrics' })).body;
+    for (let i = 0; i < 3; i++) {
+      await h.app.inject({ method: 'POST', url: '/tenant/limits/resources/consume', headers: auth(t.key), payload: { resource: 'jobs', metric: 'runs' } });
+    }
+    const after = (await h.app.inject({ url: '/metrics' })).body;
+    const delta = (line: RegExp) => metric(after, line) - metric(before, line);
+    // One at a time: nothing to batch, a statement each.
+    expect(delta(/^tenantry_hot_consumes_total /)).toBe(3);
+    expect(delta(/^tenantry_hot_statements_total /)).toBe(3);
   });
 
   it('is off with TENANTRY_METRICS=false', async () => {

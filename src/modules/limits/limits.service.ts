@@ -209,6 +209,9 @@ export class LimitsService {
     return this.hot.waiting;
   }
 
+  /** Hot-path consumes decided, and the statements that took: their ratio is the batching. */
+  readonly hotCounts = { consumes: 0, statements: 0 };
+
   async definitions(ctx: ServiceContext): Promise<LimitDefinition[]> {
     const tenantId = requireTenant(ctx);
     const { set } = await this.load(ctx.em, tenantId);
@@ -424,6 +427,7 @@ export class LimitsService {
    */
   private async consumeInOrder(items: HotConsume[]): Promise<(number | Error)[]> {
     const { r, blocking } = items[0];
+    this.hotCounts.consumes += items.length;
     const answers: (number | Error)[] = new Array(items.length);
     let next = 0;
     let current: number | undefined;
@@ -436,6 +440,7 @@ export class LimitsService {
         continue;
       }
       let row: ConsumeRow;
+      this.hotCounts.statements++;
       try {
         row = await this.consumeStatement(items[0], items.slice(next).map((i) => i.amount));
       } catch (err) {
