@@ -101,14 +101,19 @@ describe('resource limits (reference 002)', () => {
     const lockWaits = async (query: string) =>
       Number((await h.ownerSql(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database() and query like $1`, [query]))[0].n);
     const currents = (answers: any[]) => answers.filter((a) => a.allowed).map((a) => a.usage.current).sort((a, b) => a - b);
+    /** A tenant whose jobs/runs counter has a total limit of `limit` and stands at 1. */
+    const tenantAtOne = async (limit: number) => {
+      const t = await h.register();
+      await put(t, [{ resource: 'jobs', metric: 'runs', period: 'total', limit }]);
+      await post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
+      return t;
+    };
     const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
     const limitEvents = async (t: Registered) =>
       (await h.sql<{ type: string; data: any }>(`select type, data from events where tenant_id = ? and type like 'limit.%' order by occurred_at`, [t.tenantId])).map((e) => [e.type, e.data.current]);
 
     it('one statement waits, and the batch answers each consume with its own count, as if they came one by one', async () => {
-      const t = await h.register();
-      await put(t, [{ resource: 'jobs', metric: 'runs', period: 'total', limit: 15 }]);
-      await post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
+      const t = await tenantAtOne(15);
       const { answers, waited } = await queuedConsumes(t, Array(11).fill(1));
       expect(waited).toBe(1);
       expect(answers.every((a) => a.allowed)).toBe(true);
@@ -119,9 +124,7 @@ describe('resource limits (reference 002)', () => {
     });
 
     it('a batch that does not fit admits the run of it that fits, exactly up to the limit', async () => {
-      const t = await h.register();
-      await put(t, [{ resource: 'jobs', metric: 'runs', period: 'total', limit: 10 }]);
-      await post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
+      const t = await tenantAtOne(10);
       const { answers, waited } = await queuedConsumes(t, Array(11).fill(1));
       expect(waited).toBe(1);
       expect(currents(answers)).toEqual(range(3, 10));
@@ -138,9 +141,7 @@ describe('resource limits (reference 002)', () => {
     });
 
     it('mixed amounts: each is decided at its turn, and one refused does not hold back a smaller one that fits', async () => {
-      const t = await h.register();
-      await put(t, [{ resource: 'jobs', metric: 'runs', period: 'total', limit: 10 }]);
-      await post(t, 'consume', { resource: 'jobs', metric: 'runs', amount: 1 });
+      const t = await tenantAtOne(10);
       // In this order, from 2, with 10 allowed:
       // 9 is refused at 2; 5 makes 7; 9 is refused at 7; 2 makes 9 (crossing 80%); 2 is refused at 9.
       const { answers, waited } = await queuedConsumes(t, [9, 5, 9, 2, 2]);
