@@ -15,9 +15,16 @@ export async function main(): Promise<void> {
   say(db.embedded ? `Embedded PostgreSQL running, data in ${config.dataDir}` : 'Using DATABASE_URL');
   const applied = await migrateAsOwner(db.url);
   if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
-  const orm = await initOrm({ url: await applicationUrl(db, config), statementTimeoutMs: config.statementTimeoutMs, acquireTimeoutMs: config.poolTimeoutMs });
-
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  const orm = await initOrm({
+    url: await applicationUrl(db, config),
+    statementTimeoutMs: config.statementTimeoutMs,
+    acquireTimeoutMs: config.poolTimeoutMs,
+    // Into the service's JSON log; before it exists, a JSON line of the same shape on stderr.
+    driverLog: (level, message) =>
+      app ? app.log[level]({ component: 'knex' }, message) : process.stderr.write(JSON.stringify({ level, component: 'knex', msg: message }) + '\n'),
+  });
+
   const services = createServices(orm, config, (err) => app?.log.error({ err }, 'background write failed'));
   const firstKey = await services.apiKeys.ensurePlatformKey();
   // Tenants that set settings.webhook_url before webhooks were delivered get their endpoint now.

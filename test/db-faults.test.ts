@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded';
@@ -135,6 +135,32 @@ describe('database faults answer 503 with Retry-After, never 500, and service re
     for (let i = 0; i < 10; i++) statuses.push((await quick.app.inject({ url: '/api/v1/tenant', headers: auth(t.key) })).statusCode);
     expect(statuses.every((s) => s === 200 || s === 503), statuses.join(',')).toBe(true);
     expect(statuses.slice(-3)).toEqual([200, 200, 200]);
+  });
+});
+
+describe("the query builder's warnings", () => {
+  it('go to the logger given, not to bare console lines', async () => {
+    const seen: [string, string][] = [];
+    const printed = vi.spyOn(console, 'log');
+    const orm = await initOrm({ url: quick.orm.config.getClientUrl(), poolMax: 1, driverLog: (level, message) => seen.push([level, message]) });
+    try {
+      const [{ pid }] = await orm.em.getConnection().execute<{ pid: number }[]>('select pg_backend_pid() as pid');
+      // The pooled connection dies while idle: knex warns when it next hands it out.
+      const admin = new Client({ connectionString: quick.ownerUrl });
+      await admin.connect();
+      await admin.query('select pg_terminate_backend($1)', [pid]);
+      await admin.end();
+      await until('the pool to notice the dead connection', async () => {
+        await orm.em.getConnection().execute('select 1').catch(() => undefined);
+        return seen.length > 0;
+      }, 10_000);
+      expect(seen[0][0]).toBe('warn');
+      expect(seen[0][1]).toMatch(/^Connection Error/);
+      expect(printed.mock.calls.flat().join('\n')).not.toContain('Connection Error');
+    } finally {
+      printed.mockRestore();
+      await orm.close();
+    }
   });
 });
 

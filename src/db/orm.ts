@@ -17,6 +17,11 @@ export interface OrmOptions {
   debug?: boolean;
   log?: (message: string) => void;
   /**
+   * Where the query builder's own warnings go (a pooled connection found dead, say). Unset, knex
+   * prints them as bare console lines, which break a JSON log stream.
+   */
+  driverLog?: (level: 'warn' | 'error', message: string) => void;
+  /**
    * Connect with the login's own rights and no row-level scope: only for migrations, which own
    * the tables. Everything else runs as the application role (see tenant-scope.ts).
    */
@@ -48,6 +53,7 @@ export function ormConfig(options: OrmOptions): Options {
     driverOptions: {
       // An exhausted pool or an unreachable server answers 503 within seconds, never hangs.
       acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
+      ...(options.driverLog && { log: driverLogger(options.driverLog) }),
       connection: {
         connectionTimeoutMillis: 5000,
         ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
@@ -66,6 +72,17 @@ export function ormConfig(options: OrmOptions): Options {
       emit: 'ts',
     },
   });
+}
+
+/** knex's logger hooks: messages may be objects (knex inspects them itself when printing). */
+function driverLogger(log: NonNullable<OrmOptions['driverLog']>) {
+  const text = (m: unknown) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m));
+  return {
+    warn: (m: unknown) => log('warn', text(m)),
+    deprecate: (m: unknown) => log('warn', text(m)),
+    error: (m: unknown) => log('error', text(m)),
+    debug: () => {},
+  };
 }
 
 export async function initOrm(options: OrmOptions): Promise<MikroORM> {
