@@ -144,7 +144,7 @@ async function json(base: string, method: string, url: string, key: string | nul
   return text ? JSON.parse(text) : null;
 }
 
-function probe(child: ChildProcess, options: { gc?: boolean; reset?: boolean } = {}): Promise<{ rss: number; heapUsed: number; eldP99Ms: number; eldMaxMs: number }> {
+function probe(child: ChildProcess, options: { gc?: boolean; reset?: boolean } = {}): Promise<{ rss: number; heapUsed: number; eldP99Ms: number; eldMaxMs: number; asyncContexts: number }> {
   return new Promise((resolve) => {
     const onMessage = (m: { type?: string }) => {
       if (m?.type !== 'probe') return;
@@ -246,6 +246,30 @@ async function main() {
       async () => (await load('apollo', { url: `${apollo.base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps,
     );
     record({ name: 'authenticated GraphQL read', value: gql.a, unit: 'req/s', baseline: { name: 'bare Apollo', value: gql.b }, ratio: gql.ratio, target: '>= 0.80', pass: gql.ratio >= 0.8 });
+
+    // Calibration, no target: on Node 20 every AsyncLocalStorage in use adds work to every
+    // promise, and Apollo makes dozens per request. The same bare Apollo, with as many storages
+    // in use as the Tenantry process now has (MikroORM's own and the row-level scope), the first
+    // carrying a store per request as the scope does: what that tracking alone costs it.
+    const { asyncContexts } = await probe(a.child);
+    const tracked = await start(path.join(dist, 'bench/baselines/apollo.js'), { BENCH_ASYNC_CONTEXTS: String(asyncContexts) });
+    say(`\nCalibration: bare Apollo with ${asyncContexts} AsyncLocalStorage instances in use vs none`);
+    const tracking = await interleave(
+      async () => (await load('apollo tracked', { url: `${tracked.base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps,
+      async () => (await load('apollo', { url: `${apollo.base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps,
+      CALIBRATION_ROUNDS,
+    );
+    tracked.child.kill('SIGTERM');
+    record({
+      name: `calibration: bare Apollo with ${asyncContexts} AsyncLocalStorage instances in use`,
+      value: tracking.a,
+      unit: 'req/s',
+      baseline: { name: 'bare Apollo', value: tracking.b },
+      ratio: tracking.ratio,
+      target: 'none (reference)',
+      pass: asyncContexts > 0,
+      note: 'as many as the Tenantry process has in use',
+    });
 
     // 3. Atomic consume on one hot counter, and spread over 1,000 users; totals checked exactly.
     say('\nAtomic consume (32 clients) vs a raw pg INSERT ... ON CONFLICT DO UPDATE loop');
