@@ -160,21 +160,7 @@ export class RequestContext {
   }
 
   private contextFor(principal: Principal | null): ServiceContext {
-    const tenantId = principal ? this.actingTenant(principal) : null;
-    // Getters: the fork and the loaders are made only if the service uses them.
-    const self = this;
-    return {
-      get em() {
-        return self.em;
-      },
-      get loaders() {
-        return self.loaders;
-      },
-      requestId: this.requestId,
-      ip: this.info.ip,
-      principal,
-      tenantId,
-    };
+    return new RequestServiceContext(this, principal, principal ? this.actingTenant(principal) : null);
   }
 
   private actingTenant(principal: Principal): string | null {
@@ -189,6 +175,36 @@ export class RequestContext {
       throw forbidden("X-Tenant-ID does not match the API key's tenant");
     }
     return principal.keyTenantId;
+  }
+}
+
+/**
+ * A request's ServiceContext: the fork and the loaders are made only if a service uses them.
+ * Prototype getters, not an object literal with getters. V8 makes such a literal a
+ * dictionary-mode object with new accessor pairs each time, and with it every request's objects
+ * (headers, logger, reply) outlived young-generation collections and were promoted, ~4 KB per
+ * request, until the next full collection: measured with --trace-gc-nvp, not explained. With
+ * a class, what is promoted is what is in flight (README: Performance).
+ */
+class RequestServiceContext implements ServiceContext {
+  readonly requestId: string;
+  readonly ip: string;
+
+  constructor(
+    private readonly request: RequestContext,
+    readonly principal: Principal | null,
+    readonly tenantId: string | null,
+  ) {
+    this.requestId = request.requestId;
+    this.ip = request.info.ip;
+  }
+
+  get em(): EntityManager {
+    return this.request.em;
+  }
+
+  get loaders(): Loaders {
+    return this.request.loaders;
   }
 }
 
