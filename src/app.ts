@@ -87,6 +87,9 @@ function graphqlErrorPlugin(metrics?: Metrics): ApolloServerPlugin<RequestContex
   };
 }
 
+const AUTHORIZED = 'tenantryAuthorized';
+type AuthorizedRequest = FastifyRequest & { [AUTHORIZED]: { scope: DbScope; ctx: ServiceContext } | null };
+
 export interface AppOptions {
   /** Where log lines go (default stdout); tests read them to prove what is never logged. */
   logStream?: NodeJS.WritableStream;
@@ -191,7 +194,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // Outside tests an answer is serialized from its schema; in tests it is first checked
   // against it, so a handler and its documented shape cannot drift apart unnoticed.
   const checkAnswers = config.env === 'test';
-  const authorized = new WeakMap<FastifyRequest, { scope: DbScope; ctx: ServiceContext }>();
+  // What preValidation verified, for the handler. On the request itself, not in a WeakMap keyed by
+  // it: the entry's value reaches back to its key (through the request's context), and V8's
+  // young-generation collector keeps such values strongly, so a WeakMap of them promoted every
+  // request to the old generation until the next full collection.
+  app.decorateRequest(AUTHORIZED, null);
   for (const route of REST_ROUTES) {
     app.route({
       method: route.method,
@@ -206,7 +213,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
           const requestContext = createRequestContext(services, req, scope);
           const allowed = (ctx: ServiceContext) => {
             if (requestContext.rateLimit) reply.headers(rateHeaders(requestContext.rateLimit));
-            authorized.set(req, { scope, ctx });
+            (req as AuthorizedRequest)[AUTHORIZED] = { scope, ctx };
             done();
           };
           // A key verified moments ago is answered now, without a promise (see maybe.ts).
@@ -221,7 +228,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         });
       },
       handler: (req, reply) => {
-        const { scope, ctx } = authorized.get(req)!;
+        const { scope, ctx } = (req as AuthorizedRequest)[AUTHORIZED]!;
         return inScope(scope, () => {
           const send = (body: unknown) => {
             if (checkAnswers) checkAnswer(route, body);
