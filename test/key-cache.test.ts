@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
+import { FeedCache } from '../src/db/change-feed';
 import { initOrm } from '../src/db/orm';
 import { createServices, type Services } from '../src/services';
 import { useHarness } from './support/harness';
@@ -138,5 +139,61 @@ describe('verified-key cache across instances', () => {
     } finally {
       await other.services.feed.start();
     }
+  });
+});
+
+describe('a cache miss under load', () => {
+  /** The statements `services` sends while `work` runs, by a fragment of their text. */
+  async function statements(services: Services, work: () => Promise<unknown>) {
+    const sent: string[] = [];
+    const knex = services.orm.em.getConnection().getKnex();
+    const listener = (q: { sql: string }) => sent.push(q.sql);
+    knex.on('query', listener);
+    try {
+      await work();
+    } finally {
+      knex.off('query', listener);
+    }
+    return (fragment: string) => sent.filter((sql) => sql.includes(fragment)).length;
+  }
+
+  it('requests that miss together share one read of the key, the tenant and its rate limit', async () => {
+    const t = await h.register();
+    // The other instance has never seen this key or tenant: all twenty miss at once.
+    const count = await statements(other.services, async () => {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => read(other.app, t.key)));
+      expect(answers.map((a) => a.statusCode)).toEqual(Array(20).fill(200));
+      expect(new Set(answers.map((a) => a.json().tenant_id))).toEqual(new Set([t.tenantId]));
+    });
+    expect(count('from api_keys k')).toBe(1);
+    expect(count('from "tenants"')).toBe(1);
+    expect(count('from tenant_configs')).toBe(1);
+  });
+
+  it('a caller after an invalidation does not join the load in flight, and the raced load is not kept', async () => {
+    const cache = new FeedCache<string>(h.services.feed, 60_000, () => true);
+    const loads: { resolve: (v: string) => void }[] = [];
+    const load = () => new Promise<string>((resolve) => loads.push({ resolve }));
+    const first = [cache.get('k', load), cache.get('k', load)];
+    expect(loads).toHaveLength(1);
+    h.services.feed.local({ kind: 'tenant', id: 'k' });
+    const after = cache.get('k', load);
+    expect(loads).toHaveLength(2);
+    loads[0].resolve('before the change');
+    expect(await Promise.all(first)).toEqual(['before the change', 'before the change']);
+    loads[1].resolve('after the change');
+    expect(await after).toBe('after the change');
+    // Kept: the load that began after the change, not the one it raced.
+    expect(cache.get('k', load)).toBe('after the change');
+    expect(loads).toHaveLength(2);
+  });
+
+  it('a failed load is not kept or shared afterwards: the next caller loads again', async () => {
+    const cache = new FeedCache<string>(h.services.feed, 60_000, () => true);
+    let calls = 0;
+    const failing = () => (calls++, Promise.reject(new Error('database unavailable')));
+    await expect(Promise.all([cache.get('k', failing), cache.get('k', failing)])).rejects.toThrow('database unavailable');
+    expect(calls).toBe(1);
+    expect(await cache.get('k', async () => 'loaded')).toBe('loaded');
   });
 });

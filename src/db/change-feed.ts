@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { MaybePromise } from '../maybe';
+import { SharedLoads } from '../shared-loads';
 
 export const CHANNEL = 'tenantry_invalidate';
 
@@ -106,6 +107,7 @@ export class ChangeFeed {
  */
 export class FeedCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
+  private readonly loads = new SharedLoads<string, V | undefined>();
   private generation = 0;
 
   constructor(
@@ -116,23 +118,27 @@ export class FeedCache<V> {
   ) {
     feed.subscribe((m) => {
       this.generation++;
+      this.loads.forget();
       if (m.kind === 'all') this.entries.clear();
       else for (const [key, entry] of this.entries) if (evicts(m, key, entry.value)) this.entries.delete(key);
     });
   }
 
-  /** The entry now when it is cached and fresh; otherwise a promise of the loaded one. */
+  /**
+   * The entry now when it is cached and fresh; otherwise a promise of the loaded one, shared by
+   * the callers that miss while it loads (none that asks after an invalidation joins it).
+   */
   get(key: string, load: () => Promise<V | undefined>): MaybePromise<V | undefined> {
-    const caching = this.feed.listening;
-    const hit = caching ? this.entries.get(key) : undefined;
+    if (!this.feed.listening) return load();
+    const hit = this.entries.get(key);
     if (hit && hit.until > Date.now()) return hit.value;
-    return this.fill(key, caching, load);
+    return this.loads.get(key, () => this.fill(key, load));
   }
 
-  private async fill(key: string, caching: boolean, load: () => Promise<V | undefined>): Promise<V | undefined> {
+  private async fill(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
     const generation = this.generation;
     const value = await load();
-    if (value !== undefined && caching && generation === this.generation) {
+    if (value !== undefined && generation === this.generation) {
       if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, { value, until: Date.now() + this.ttlMs });
     }
