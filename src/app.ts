@@ -88,6 +88,8 @@ function graphqlErrorPlugin(metrics?: Metrics): ApolloServerPlugin<RequestContex
 }
 
 const AUTHORIZED = 'tenantryAuthorized';
+/** What Fastify itself sends with a serialized answer. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 type AuthorizedRequest = FastifyRequest & { [AUTHORIZED]: { scope: DbScope; ctx: ServiceContext } | null };
 
 export interface AppOptions {
@@ -200,6 +202,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // request to the old generation until the next full collection.
   app.decorateRequest(AUTHORIZED, null);
   for (const route of REST_ROUTES) {
+    // Keyed by the answer, holding only its text: nothing here reaches back to the key.
+    const serialized = route.stableAnswer ? new WeakMap<object, string>() : undefined;
     app.route({
       method: route.method,
       url: route.path,
@@ -232,7 +236,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         return inScope(scope, () => {
           const send = (body: unknown) => {
             if (checkAnswers) checkAnswer(route, body);
-            reply.code(route.status ?? 200).send(body);
+            reply.code(route.status ?? 200);
+            if (!serialized || typeof body !== 'object' || body === null) return reply.send(body);
+            let json = serialized.get(body);
+            // The route's own serializer (from its response schema), as Fastify would use it.
+            if (json === undefined) serialized.set(body, (json = reply.serialize(body) as string));
+            reply.type(JSON_TYPE).send(json);
           };
           const body = runRoute(route, services, ctx, {
             body: req.body,

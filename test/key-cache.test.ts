@@ -113,6 +113,22 @@ describe('verified-key cache across instances', () => {
     expect(viaGql.json().data.tenant.name).toBe('Renamed');
   });
 
+  it("a cached read's answer is made once: the same bytes and headers as a fresh one, new ones after a change", async () => {
+    const t = await h.register();
+    const first = await read(h.app, t.key);
+    const again = await read(h.app, t.key);
+    expect(first.statusCode).toBe(200);
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toBe(first.body);
+    for (const res of [first, again]) {
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.body));
+    }
+    expect(first.json()).toMatchObject({ tenant_id: t.tenantId, name: 'Test Tenant', settings: { retention_days: 30 } });
+    await h.app.inject({ method: 'PATCH', url: '/api/v1/tenant', headers: auth(t.key), payload: { name: 'Renamed' } });
+    expect((await read(h.app, t.key)).json().name).toBe('Renamed');
+  });
+
   it('new limit definitions reach the other instance within a second', async () => {
     const t = await h.register();
     const consume = (app: FastifyInstance) =>

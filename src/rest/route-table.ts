@@ -40,6 +40,11 @@ export interface RestRoute {
   input?: z.ZodType;
   /** The answer on success (see rest/responses.ts). */
   response: z.ZodType;
+  /**
+   * The handler answers with the same object for as long as what it shows is unchanged (an
+   * answer made once per cached read): its JSON is then made once too, and kept with it.
+   */
+  stableAnswer?: boolean;
   /** May answer without a promise when the answer is in memory (see maybe.ts). */
   handle: (services: Services, ctx: ServiceContext, req: RestRequest) => MaybePromise<unknown>;
 }

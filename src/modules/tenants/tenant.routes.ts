@@ -115,7 +115,9 @@ export const tenantRoutes: RestRoute[] = [
     response: R.tenant,
     operation: 'getTenant',
     source: 'memory API 000',
-    // The hottest read: answered without a promise while the tenant is cached.
+    // The hottest read: answered without a promise while the tenant is cached, with the same
+    // object (and so the same JSON) until the read changes.
+    stableAnswer: true,
     handle: (s, ctx) => andThen(s.tenants.read(ctx), cachedTenantJson),
   },
   {
