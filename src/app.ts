@@ -197,9 +197,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // against it, so a handler and its documented shape cannot drift apart unnoticed.
   const checkAnswers = config.env === 'test';
   // What preValidation verified, for the handler. On the request itself, not in a WeakMap keyed by
-  // it: the entry's value reaches back to its key (through the request's context), and V8's
-  // young-generation collector keeps such values strongly, so a WeakMap of them promoted every
-  // request to the old generation until the next full collection.
+  // it, whose values reach back to their keys (through the request's context): with the WeakMap,
+  // every request outlived young-generation collections and was promoted to the old generation
+  // until the next full collection (measured with --trace-gc-nvp; README: Performance).
   app.decorateRequest(AUTHORIZED, null);
   for (const route of REST_ROUTES) {
     // Keyed by the answer, holding only its text: nothing here reaches back to the key.
