@@ -50,6 +50,16 @@ describe("per-tenant rate limits on Tenantry's own API", () => {
     for (let i = 0; i < 8; i++) expect((await h.app.inject({ url: '/api/v1/tenant' })).statusCode).toBe(401);
   });
 
+  it('in process, a tenant whose rate configuration is cached is counted at once, without a promise, in the same count as its requests', async () => {
+    const t = await h.register();
+    expect((await read(t)).headers['ratelimit-remaining']).toBe('4');
+    // The request path counts without waiting on anything once the configuration is cached (maybe.ts).
+    const counted = h.services.rateLimiter.consume(() => h.orm.em.fork(), t.tenantId);
+    expect(counted).not.toBeInstanceOf(Promise);
+    expect(counted).toEqual({ limit: 5, remaining: 3, reset: expect.any(Number) });
+    expect((await read(t)).headers['ratelimit-remaining']).toBe('2');
+  });
+
   it.runIf(process.env.REDIS_URL)('shares one limit between two instances through Redis', async () => {
     const t = await h.register();
     const config = { ...h.config, redisUrl: process.env.REDIS_URL, rateLimitPerMinute: 4, masterKey: randomBytes(32) };

@@ -1,6 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
+/** What a counter answers: the count in its window so far, and the time left in it. */
+interface Counted {
+  consumedPoints: number;
+  msBeforeNext: number;
+}
+
+/**
+ * rate-limiter-flexible's in-process store, the one RateLimiterMemory counts in. RateLimiterMemory
+ * wraps each count in a promise; counting in its store directly is the same count with none, and
+ * on Node 20 a promise on the request path costs several µs once AsyncLocalStorage is in use (see
+ * maybe.ts; README: Performance). Not in the package's typings: the shape below is the store's.
+ */
+interface MemoryStorage {
+  incrby(key: string, value: number, durationSec: number): Counted;
+}
+const MemoryStorage: new () => MemoryStorage = require('rate-limiter-flexible/lib/component/MemoryStorage/MemoryStorage');
 import { AppError } from '../../errors';
 import { andThen, type MaybePromise } from '../../maybe';
 import { SharedLoads } from '../../shared-loads';
@@ -43,6 +60,7 @@ export function rateHeaders(info: RateInfo): Record<string, string> {
  * `rateLimit`, which may lower the rate but never raise it above the plan's.
  */
 export class TenantRateLimiter {
+  private readonly stores = new Map<number, MemoryStorage>();
   private readonly limiters = new Map<number, RateLimiterAbstract>();
   private readonly rates = new Map<string, TenantRate>();
   private readonly reads = new SharedLoads<string, TenantRate>();
@@ -72,13 +90,13 @@ export class TenantRateLimiter {
       if (!windows.length) return null;
       // One count per window length: two windows of the same length share a counter.
       const durations = [...new Set(windows.map((w) => durationOf(w.windowMs)))];
-      if (durations.length === 1) return this.limiterFor(durations[0]).consume(tenantId).then((res) => this.decide(windows, new Map([[durations[0], res]])));
+      if (!this.redis) return this.decide(windows, new Map(durations.map((d) => [d, this.storeFor(d).incrby(tenantId, 1, d)])));
       return Promise.all(durations.map((d) => this.limiterFor(d).consume(tenantId))).then((results) => this.decide(windows, new Map(durations.map((d, i) => [d, results[i]]))));
     });
   }
 
   /** The window closest to its limit binds: its figures go in the headers, or its refusal is thrown. */
-  private decide(windows: Window[], counted: Map<number, { consumedPoints: number; msBeforeNext: number }>): RateInfo {
+  private decide(windows: Window[], counted: Map<number, Counted>): RateInfo {
     let binding: (RateInfo & { max: number; windowMs: number; exceeded: boolean }) | undefined;
     for (const w of windows) {
       const res = counted.get(durationOf(w.windowMs))!;
@@ -124,18 +142,24 @@ export class TenantRateLimiter {
     return rate;
   }
 
+  /** In process: one store per window length, keyed by tenant. */
+  private storeFor(duration: number): MemoryStorage {
+    let store = this.stores.get(duration);
+    if (!store) this.stores.set(duration, (store = new MemoryStorage()));
+    return store;
+  }
+
+  /** Through Redis, shared by every instance. */
   private limiterFor(duration: number): RateLimiterAbstract {
     let limiter = this.limiters.get(duration);
     if (!limiter) {
       const options = { points: UNBOUNDED, duration, keyPrefix: `tenantry:rl:${duration}` };
-      limiter = this.redis
-        ? new RateLimiterRedis({
-            ...options,
-            storeClient: this.redis,
-            // If Redis is unreachable, limit per instance rather than refuse every request.
-            insuranceLimiter: new RateLimiterMemory(options),
-          })
-        : new RateLimiterMemory(options);
+      limiter = new RateLimiterRedis({
+        ...options,
+        storeClient: this.redis,
+        // If Redis is unreachable, limit per instance rather than refuse every request.
+        insuranceLimiter: new RateLimiterMemory(options),
+      });
       this.limiters.set(duration, limiter);
     }
     return limiter;
