@@ -72,8 +72,13 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return constraint ? String((err as Error).message ?? '').includes(constraint) || e.constraint === constraint : true;
 }
 
-/** PostgreSQL error classes that say "not now" rather than "wrong": connection, rollback (deadlock, serialization), resources, shutdown, cancel. */
-const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;
+/**
+ * PostgreSQL error classes that say "not now" rather than "wrong": connection, rollback (deadlock,
+ * serialization), resources, shutdown, cancel. But 08P01, a protocol violation (a statement sent
+ * with the wrong number of parameters, say): the same request would fail the same way again, so
+ * it is a 500 and logged as a fault, not a 503 telling the client to retry.
+ */
+const TRANSIENT_SQLSTATE = /^(08(?!P01)|40|53|57)/;
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 const TRANSIENT_MESSAGE = /Connection terminated|Knex: Timeout acquiring a connection|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/i;
 

@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded';
 import { initOrm, migrateAsOwner } from '../src/db/orm';
 import { createServices } from '../src/services';
+import { databaseUnavailable } from '../src/errors';
 import { windowOf } from '../src/modules/limits/limit-definition';
 import { useHarness, type Harness, type Registered } from './support/harness';
 import { until } from './support/server-process';
@@ -50,6 +51,17 @@ describe('database faults answer 503 with Retry-After, never 500, and service re
     }
     expect((await rename(quick, t, 'After')).statusCode).toBe(200);
     expect((await quick.sql('select name from tenants where id = ?', [t.tenantId]))[0].name).toBe('After');
+  });
+
+  it('a protocol violation (08P01) is not an outage: retrying would fail the same way, so no 503', async () => {
+    const client = new Client({ connectionString: quick.orm.config.getClientUrl() });
+    await client.connect();
+    const err = await client.query({ text: 'select $1::int + $2::int', values: [1] }).catch((e: unknown) => e);
+    await client.end();
+    expect((err as { code?: string }).code).toBe('08P01');
+    expect(databaseUnavailable(err)).toBeNull();
+    // The rest of its class still is: a connection lost mid-statement.
+    expect(databaseUnavailable({ code: '08006', message: 'connection failure' })?.status).toBe(503);
   });
 
   it('an exhausted pool', async () => {
