@@ -6,15 +6,27 @@
 export class SharedLoads<K, V> {
   private readonly pending = new Map<K, Promise<V>>();
 
-  get(key: K, load: () => Promise<V>): Promise<V> {
+  /**
+   * The load in flight for `key`, or a new one. `keep` (the caller's cache) is handed its value
+   * only if no `forget` of the key came while it loaded: a load that raced a change answers its
+   * callers but is not kept, so it cannot outlive the change.
+   */
+  get(key: K, load: () => Promise<V>, keep?: (value: V) => void): Promise<V> {
     const pending = this.pending.get(key);
     if (pending) return pending;
-    const promise = load();
+    // Still ours when it settles: no forget() came for the key meanwhile.
+    const current = () => this.pending.get(key) === promise && this.pending.delete(key);
+    const promise: Promise<V> = load().then(
+      (value) => {
+        if (current()) keep?.(value);
+        return value;
+      },
+      (err: unknown) => {
+        current();
+        throw err;
+      },
+    );
     this.pending.set(key, promise);
-    const settle = () => {
-      if (this.pending.get(key) === promise) this.pending.delete(key);
-    };
-    promise.then(settle, settle);
     return promise;
   }
 

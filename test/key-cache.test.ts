@@ -197,7 +197,12 @@ describe('a cache miss under load', () => {
     expect(loads).toHaveLength(2);
     loads[0].resolve('before the change');
     expect(await Promise.all(first)).toEqual(['before the change', 'before the change']);
+    // Not kept: a caller now joins the load that began after the change.
+    const joined = cache.get('k', load);
+    expect(joined).toBeInstanceOf(Promise);
+    expect(loads).toHaveLength(2);
     loads[1].resolve('after the change');
+    expect(await joined).toBe('after the change');
     expect(await after).toBe('after the change');
     // Kept: the load that began after the change, not the one it raced.
     expect(cache.get('k', load)).toBe('after the change');

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
+import { TenantRateLimiter } from '../src/modules/limits/rate-limiter';
 import { createServices } from '../src/services';
 import { useHarness, type Registered } from './support/harness';
 import { CurrentTenant } from './support/operations';
+import { until } from './support/server-process';
 
 const h = useHarness({ TENANTRY_RATE_LIMIT_PER_MINUTE: '5' });
 
@@ -58,6 +61,32 @@ describe("per-tenant rate limits on Tenantry's own API", () => {
     expect(counted).not.toBeInstanceOf(Promise);
     expect(counted).toEqual({ limit: 5, remaining: 3, reset: expect.any(Number) });
     expect((await read(t)).headers['ratelimit-remaining']).toBe('2');
+  });
+
+  it('a configuration read that raced its invalidation answers its request but is not kept', async () => {
+    const t = await h.register();
+    const limiter = new TenantRateLimiter(5);
+    const em = () => h.orm.em.fork();
+    // Holds the read back: it waits for the lock while the configuration changes.
+    const owner = new Client({ connectionString: h.ownerUrl });
+    await owner.connect();
+    try {
+      await owner.query('begin');
+      await owner.query('lock table tenant_configs in access exclusive mode');
+      const raced = limiter.consume(em, t.tenantId);
+      expect(raced).toBeInstanceOf(Promise);
+      await until('the read to wait for the lock', async () => (await owner.query(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%tenant_configs%'`)).rowCount! > 0);
+      limiter.invalidate(t.tenantId);
+      await owner.query('rollback');
+      expect(await raced).toMatchObject({ limit: 5, remaining: 4 });
+    } finally {
+      await owner.end();
+    }
+    // Not kept: the next request reads the configuration again. One that did not race is kept.
+    const next = limiter.consume(em, t.tenantId);
+    expect(next).toBeInstanceOf(Promise);
+    expect(await next).toMatchObject({ remaining: 3 });
+    expect(limiter.consume(em, t.tenantId)).toMatchObject({ remaining: 2 });
   });
 
   it.runIf(process.env.REDIS_URL)('shares one limit between two instances through Redis', async () => {

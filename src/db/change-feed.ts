@@ -108,7 +108,6 @@ export class ChangeFeed {
 export class FeedCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
   private readonly loads = new SharedLoads<string, V | undefined>();
-  private generation = 0;
 
   constructor(
     private readonly feed: ChangeFeed,
@@ -117,7 +116,6 @@ export class FeedCache<V> {
     private readonly max = 10_000,
   ) {
     feed.subscribe((m) => {
-      this.generation++;
       this.loads.forget();
       if (m.kind === 'all') this.entries.clear();
       else for (const [key, entry] of this.entries) if (evicts(m, key, entry.value)) this.entries.delete(key);
@@ -132,17 +130,12 @@ export class FeedCache<V> {
     if (!this.feed.listening) return load();
     const hit = this.entries.get(key);
     if (hit && hit.until > Date.now()) return hit.value;
-    return this.loads.get(key, () => this.fill(key, load));
+    return this.loads.get(key, load, (value) => value !== undefined && this.keep(key, value));
   }
 
-  private async fill(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
-    const generation = this.generation;
-    const value = await load();
-    if (value !== undefined && generation === this.generation) {
-      if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { value, until: Date.now() + this.ttlMs });
-    }
-    return value;
+  private keep(key: string, value: V): void {
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { value, until: Date.now() + this.ttlMs });
   }
 
 }

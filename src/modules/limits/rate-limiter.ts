@@ -63,9 +63,8 @@ export class TenantRateLimiter {
   private readonly stores = new Map<number, MemoryStorage>();
   private readonly limiters = new Map<number, RateLimiterAbstract>();
   private readonly rates = new Map<string, TenantRate>();
+  /** A read that raced an invalidation answers its callers but is not kept. */
   private readonly reads = new SharedLoads<string, TenantRate>();
-  /** Bumped by every invalidation: a read that raced one answers its callers but is not kept. */
-  private generation = 0;
 
   constructor(
     private readonly perMinute: number,
@@ -74,7 +73,6 @@ export class TenantRateLimiter {
 
   /** Forget a tenant's cached configuration (its rateLimit was just saved). */
   invalidate(tenantId: string): void {
-    this.generation++;
     this.rates.delete(tenantId);
     this.reads.forget(tenantId);
   }
@@ -124,22 +122,19 @@ export class TenantRateLimiter {
   private rateOf(emOf: EntityManager | (() => EntityManager), tenantId: string): MaybePromise<TenantRate> {
     const cached = this.rates.get(tenantId);
     if (cached && Date.now() - cached.at < CONFIG_TTL_MS) return cached;
-    return this.reads.get(tenantId, () => this.readRate(emOf, tenantId));
+    return this.reads.get(tenantId, () => this.readRate(emOf, tenantId), (rate) => {
+      if (this.rates.size >= 100_000) this.rates.clear();
+      this.rates.set(tenantId, rate);
+    });
   }
 
   private async readRate(emOf: EntityManager | (() => EntityManager), tenantId: string): Promise<TenantRate> {
-    const generation = this.generation;
     const [row] = await (typeof emOf === 'function' ? emOf() : emOf).execute<{ rate_limit: { enabled?: boolean; default?: { max: number; windowMs?: number } } | null }[]>(
       `select document->'rateLimit' as rate_limit from tenant_configs where tenant_id = ? order by version desc limit 1`,
       [tenantId],
     );
     const own = row?.rate_limit?.enabled ? row.rate_limit.default : undefined;
-    const rate: TenantRate = { at: Date.now(), own: own ? { max: own.max, windowMs: own.windowMs ?? 60_000 } : undefined };
-    if (generation === this.generation) {
-      if (this.rates.size >= 100_000) this.rates.clear();
-      this.rates.set(tenantId, rate);
-    }
-    return rate;
+    return { at: Date.now(), own: own ? { max: own.max, windowMs: own.windowMs ?? 60_000 } : undefined };
   }
 
   /** In process: one store per window length, keyed by tenant. */
