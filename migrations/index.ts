@@ -13,6 +13,7 @@ import { Migration20261126184338_daily_shards } from './Migration20261126184338_
 import { Migration20261126203500_row_security } from './Migration20261126203500_row_security';
 import { Migration20261126204006_console_sessions } from './Migration20261126204006_console_sessions';
 import { Migration20261127005225_retention } from './Migration20261127005225_retention';
+import { Migration20261127090843_master_key_pin } from './Migration20261127090843_master_key_pin';
 
 /**
  * Every migration, in order. Generated files are committed and never edited after they land;
@@ -33,4 +34,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126203500_row_security', class: Migration20261126203500_row_security },
   { name: 'Migration20261126204006_console_sessions', class: Migration20261126204006_console_sessions },
   { name: 'Migration20261127005225_retention', class: Migration20261127005225_retention },
+  { name: 'Migration20261127090843_master_key_pin', class: Migration20261127090843_master_key_pin },
 ];

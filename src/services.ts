@@ -61,7 +61,7 @@ export function createServices(orm: MikroORM, config: Config, onError: (err: unk
   const rateLimiter = new TenantRateLimiter(config.rateLimitPerMinute, redis);
   const apiCalls = new ApiCallMeter(orm, onError);
   const keyring = new Keyring(config.masterKey ?? masterKeyFromFile(config.dataDir), config.previousMasterKeys);
-  const secrets = new SecretService(keyring, audit);
+  const secrets = new SecretService(keyring, audit, onError);
   const webhooks = new WebhookService(secrets, audit, config.webhookAllowPrivate);
   const tenants = new TenantService(config, apiKeys, audit, rbac, webhooks, feed);
   const sender = new WebhookSender(config.webhookAllowPrivate, config.webhookTimeoutSeconds * 1000);

@@ -335,6 +335,15 @@ describe('doctor', () => {
     expect(unset.code).toBe(1);
     expect(unset.stderr).toContain('set TENANTRY_MASTER_KEY to the new key and TENANTRY_PREVIOUS_MASTER_KEYS');
 
+    // A key pinned that this configuration neither uses nor rotates from (set here by hand, as an
+    // instance configured elsewhere would have): doctor says this instance would refuse to seal.
+    const [{ master_key_id: pinned }] = await h.sql<{ master_key_id: string }>(`select master_key_id from master_key_pin`);
+    await h.sql(`update master_key_pin set master_key_id = 'feedfeedfeedfeed'`);
+    const behind = await cli(['doctor'], { TENANTRY_MASTER_KEY: fresh });
+    await h.sql(`update master_key_pin set master_key_id = ?`, [pinned]);
+    expect(behind.code).toBe(1);
+    expect(behind.stdout).toMatch(/^FAIL {2}master key {5}master key feedfeedfeedfeed seals new data keys .*: this instance refuses to seal new data keys until it is configured as the others are$/m);
+
     // Back to the harness's key, for the app this file runs in.
     expect((await cli(['rotate-master-key'], { TENANTRY_MASTER_KEY: old, TENANTRY_PREVIOUS_MASTER_KEYS: fresh })).code).toBe(0);
     const read = await h.app.inject({ method: 'GET', url: '/tenant/secrets/API_TOKEN', headers: auth(t.key) });

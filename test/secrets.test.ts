@@ -188,6 +188,45 @@ describe('encryption', () => {
     } finally {
       await newOnly.close();
       await oldOnly.close();
+      // Back to the harness's key, for the rest of this file.
+      await createServices(h.orm, { ...h.config, masterKey: oldKey, previousMasterKeys: [newKey] }, () => {}).secrets.rotateMasterKey(h.orm);
+    }
+  });
+
+  it('after a rotation pinned the new master key, an instance still on the old one refuses to seal a data key; one configured for the rotation may', async () => {
+    const oldKey = h.config.masterKey!;
+    const newKey = randomBytes(32);
+    const errors: unknown[] = [];
+    // Configured for the rotation (new key, old one previous) before it runs, and left behind (old key only).
+    const ahead = await buildApp(createServices(h.orm, { ...h.config, masterKey: newKey, previousMasterKeys: [oldKey] }, () => {}));
+    const stale = await buildApp(createServices(h.orm, { ...h.config, masterKey: oldKey, previousMasterKeys: [] }, (err) => errors.push(err)));
+    const storeOn = (app: typeof ahead, t: Registered, name: string) => app.inject({ method: 'POST', url: '/tenant/secrets', headers: auth(t.key), payload: { key: name, value: 'v' } });
+    const keyOf = (t: Registered) => h.sql<{ master_key_id: string }>('select master_key_id from tenant_data_keys where tenant_id = ?', [t.tenantId]);
+    try {
+      const early = await h.register();
+      expect((await storeOn(ahead, early, 'EARLY')).statusCode).toBe(200);
+      expect(await keyOf(early)).toEqual([{ master_key_id: masterKeyId(newKey) }]);
+
+      const rotating = createServices(h.orm, { ...h.config, masterKey: newKey, previousMasterKeys: [oldKey] }, () => {});
+      expect(await rotating.secrets.rotateMasterKey(h.orm)).toMatchObject({ remaining: 0, failed: [] });
+
+      const late = await h.register();
+      const refused = await storeOn(stale, late, 'LATE');
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(refused.json()).toEqual({ error: 'Service Unavailable', message: 'Secrets cannot be sealed by this instance right now; try again shortly', retryAfter: 5 });
+      // Nothing written, and the operator is told why.
+      expect(await keyOf(late)).toEqual([]);
+      expect(await h.sql('select name from secrets where tenant_id = ?', [late.tenantId])).toEqual([]);
+      expect(String(errors.at(-1))).toContain(`master key ${masterKeyId(oldKey)} (TENANTRY_MASTER_KEY) is not the one in use, ${masterKeyId(newKey)}`);
+
+      expect((await storeOn(ahead, late, 'LATE')).statusCode).toBe(200);
+      expect(await keyOf(late)).toEqual([{ master_key_id: masterKeyId(newKey) }]);
+      expect(await h.sql('select count(*)::int as n from tenant_data_keys where master_key_id <> ?', [masterKeyId(newKey)])).toEqual([{ n: 0 }]);
+    } finally {
+      await ahead.close();
+      await stale.close();
+      await createServices(h.orm, { ...h.config, masterKey: oldKey, previousMasterKeys: [newKey] }, () => {}).secrets.rotateMasterKey(h.orm);
     }
   });
 });

@@ -138,6 +138,15 @@ async function checkMasterKey(config: Config, client: Client | undefined, migrat
         `${current.source} is not the key that sealed them (a rotation keeps the old one in TENANTRY_PREVIOUS_MASTER_KEYS)`,
     );
   }
+  const pinned = (await client.query<{ id: string }>(`select master_key_id as id from master_key_pin where id = 'current'`)).rows[0]?.id;
+  if (pinned && pinned !== current.id && !previous.has(pinned)) {
+    return report(
+      'master key',
+      'FAIL',
+      `master key ${pinned} seals new data keys (pinned by the last rotation, or by the first data key), but ${current.source} is ${current.id}: ` +
+        'this instance refuses to seal new data keys until it is configured as the others are',
+    );
+  }
   if (byPrevious > 0) {
     return report('master key', 'ok', `${current.source} seals ${byCurrent} of ${total} tenant data keys; ${byPrevious} await \`tenantry rotate-master-key\``);
   }

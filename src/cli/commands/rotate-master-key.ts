@@ -5,7 +5,9 @@ export const rotateMasterKey: Command = {
   name: 'rotate-master-key',
   summary: 're-seal tenant data keys with a new master key (resumable)',
   description: [
-    'Re-seals every tenant data key with TENANTRY_MASTER_KEY (the new key), opening them with',
+    'Makes TENANTRY_MASTER_KEY (the new key) the one that seals new data keys: from then on an',
+    'instance still configured with the old key as current refuses to seal one (503) until it is',
+    'reconfigured. Then re-seals every tenant data key with the new key, opening them with',
     'TENANTRY_PREVIOUS_MASTER_KEYS (the old ones, comma-separated), in batches, each its own',
     'transaction. Safe to interrupt and to run again: it carries on with the keys not yet re-sealed,',
     'and instances may keep serving meanwhile. Remove the old key from TENANTRY_PREVIOUS_MASTER_KEYS',

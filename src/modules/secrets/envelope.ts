@@ -63,6 +63,14 @@ export class Keyring {
     return this.keys.get(this.currentId)!;
   }
 
+  /**
+   * Whether this keyring may seal new data keys while `pinnedId` is the master key in use: it is
+   * this keyring's current key, or one of its previous keys (this keyring is rotating away from it).
+   */
+  mayFollow(pinnedId: string): boolean {
+    return this.keys.has(pinnedId);
+  }
+
   get(id: string): Buffer {
     const key = this.keys.get(id);
     if (!key) throw new Error(`master key ${id} is not configured (set it in TENANTRY_PREVIOUS_MASTER_KEYS)`);

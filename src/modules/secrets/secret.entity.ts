@@ -50,3 +50,23 @@ export class Secret {
   @Property({ type: 'datetime', length: 3, defaultRaw: 'now()', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 }
+
+/**
+ * The master key every instance seals new data keys with: one row, `id` always 'current'. The
+ * first data key sealed pins its instance's key, and `tenantry rotate-master-key` pins its new
+ * key before re-sealing, so an instance still configured with the old key refuses to seal rather
+ * than make data keys that a rotation reporting "nothing remaining" did not cover.
+ */
+@Entity({ tableName: 'master_key_pin' })
+export class MasterKeyPin {
+  [OptionalProps]?: 'pinnedAt';
+
+  @PrimaryKey({ type: 'string', length: 16 })
+  id: string = 'current';
+
+  @Property({ type: 'string', length: 32 })
+  masterKeyId!: string;
+
+  @Property({ type: 'datetime', length: 3, defaultRaw: 'now()' })
+  pinnedAt: Date = new Date();
+}

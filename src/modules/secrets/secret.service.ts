@@ -2,7 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
-import { conflict, notFound } from '../../errors';
+import { AppError, conflict, notFound, RETRY_AFTER_SECONDS } from '../../errors';
 import { parseInput } from '../../validation';
 import type { AuditService } from '../audit/audit.service';
 import { Tenant } from '../tenants/tenant.entity';
@@ -43,6 +43,8 @@ export class SecretService {
   constructor(
     private readonly keyring: Keyring,
     private readonly audit: AuditService,
+    /** Told when this instance refuses to seal because its master key is not the pinned one. */
+    private readonly onError: (err: unknown) => void = () => {},
   ) {}
 
   async list(ctx: ServiceContext): Promise<Secret[]> {
@@ -126,6 +128,7 @@ export class SecretService {
   private async dataKey(em: EntityManager, tenantId: string): Promise<Buffer> {
     const record = await em.findOne(TenantDataKey, { tenant: tenantId });
     if (record) return open(this.keyring.get(record.masterKeyId), record.wrappedKey, dataKeyAad(tenantId));
+    await this.requirePinned(em);
     const key = randomBytes(32);
     em.create(TenantDataKey, {
       tenant: em.getReference(Tenant, tenantId),
@@ -136,12 +139,50 @@ export class SecretService {
   }
 
   /**
-   * Re-seals data keys still sealed by an older master key with the current one, `batch` at a
+   * This instance may seal a new data key only with the pinned master key, or while it is
+   * configured to rotate away from it (the pinned key among its previous ones: its own is the
+   * next). With none pinned yet, its key becomes the pinned one. Runs in the caller's
+   * transaction, which holds the pin (FOR SHARE) until it commits: a rotation pinning its new
+   * key waits for it, and its scan then finds this data key. Once a rotation has pinned the new
+   * key, an instance still configured with the old one refuses here, rather than seal a data key
+   * that the rotation did not cover and that would not open once the old key is removed.
+   */
+  private async requirePinned(em: EntityManager): Promise<void> {
+    await em.execute(`insert into master_key_pin (id, master_key_id) values ('current', ?) on conflict (id) do nothing`, [this.keyring.currentId]);
+    const [pin] = await em.execute<{ master_key_id: string }[]>(`select master_key_id from master_key_pin where id = 'current' for share`);
+    if (this.keyring.mayFollow(pin.master_key_id)) return;
+    this.onError(
+      new Error(
+        `master key ${this.keyring.currentId} (TENANTRY_MASTER_KEY) is not the one in use, ${pin.master_key_id}: ` +
+          'this instance refuses to seal new data keys. Configure it as the other instances are (see README: Master key).',
+      ),
+    );
+    throw new AppError('SERVICE_UNAVAILABLE', 'Secrets cannot be sealed by this instance right now; try again shortly', { retryAfter: RETRY_AFTER_SECONDS });
+  }
+
+  /** Makes this instance's master key the one that seals new data keys. */
+  private async pinCurrentKey(orm: MikroORM): Promise<void> {
+    // Waits for transactions sealing under the old pin to commit (they hold it FOR SHARE).
+    await orm.em
+      .fork()
+      .execute(
+        `insert into master_key_pin (id, master_key_id, pinned_at) values ('current', ?, now())
+         on conflict (id) do update set master_key_id = excluded.master_key_id, pinned_at = excluded.pinned_at
+         where master_key_pin.master_key_id <> excluded.master_key_id`,
+        [this.keyring.currentId],
+      );
+  }
+
+  /**
+   * Pins the current master key (see requirePinned), then re-seals data keys still sealed by an
+   * older master key with the current one, `batch` at a
    * time, each batch in its own transaction (rows claimed with SKIP LOCKED). Interrupted, it
    * leaves every key sealed by either the old or the new master key, both of which the keyring
    * opens; run again, it carries on where it stopped.
    */
   async rotateMasterKey(orm: MikroORM, options: { batch?: number; maxBatches?: number } = {}): Promise<RotationProgress> {
+    // First, so that no data key is sealed by the old key after the scan below has passed it.
+    await this.pinCurrentKey(orm);
     const batch = options.batch ?? 500;
     let rewrapped = 0;
     const failed: string[] = [];
