@@ -66,6 +66,7 @@ const envSchema = z.object({
     }),
   TENANTRY_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   TENANTRY_EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(30),
+  TENANTRY_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
   TENANTRY_MASTER_KEY: masterKey.optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   TENANTRY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
@@ -124,6 +125,8 @@ export interface Config {
   purgeIntervalSeconds: number;
   /** Days an event (with its webhook deliveries) is kept once delivered; 0 keeps events forever. */
   eventRetentionDays: number;
+  /** Days an audit entry is kept; 0 (the default) keeps the trail for as long as its tenant. */
+  auditRetentionDays: number;
   /** Encrypts tenants' data keys; unset outside production means a generated key file. */
   masterKey?: Buffer;
   /** Shared rate-limit state across instances; unset means in process. */
@@ -197,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TENANTRY_TRUST_PROXY,
     purgeIntervalSeconds: e.TENANTRY_PURGE_INTERVAL_SECONDS,
     eventRetentionDays: e.TENANTRY_EVENT_RETENTION_DAYS,
+    auditRetentionDays: e.TENANTRY_AUDIT_RETENTION_DAYS,
     masterKey: e.TENANTRY_MASTER_KEY,
     redisUrl: e.REDIS_URL,
     rateLimitPerMinute: e.TENANTRY_RATE_LIMIT_PER_MINUTE,

@@ -14,6 +14,7 @@ export interface Chore {
 /** Rows removed because they outlived their retention, by kind. */
 export interface Swept {
   events: number;
+  auditEvents: number;
   usageCounters: number;
   limitAlerts: number;
   idempotencyKeys: number;
@@ -24,17 +25,18 @@ export interface Swept {
  *   - deleted tenants past their `retention_days`, every row of theirs;
  *   - delivered events (with their webhook deliveries and attempts) past
  *     TENANTRY_EVENT_RETENTION_DAYS;
+ *   - audit entries past TENANTRY_AUDIT_RETENTION_DAYS, when set (by default the trail stays);
  *   - the counters and alerts of closed limit windows, and old idempotency keys.
- * Audit events, daily usage totals and everything a tenant configured are kept for as long as
- * the tenant is.
+ * Daily usage totals and everything a tenant configured are kept for as long as the tenant is.
  */
 export function chores(
-  services: Pick<Services, 'config' | 'events' | 'limits' | 'tenants'>,
+  services: Pick<Services, 'config' | 'events' | 'limits' | 'tenants' | 'audit'>,
   report: { purged(ids: string[]): void; swept(counts: Partial<Swept>): void },
 ): Chore[] {
-  const days = services.config.eventRetentionDays;
+  const { eventRetentionDays: days, auditRetentionDays: auditDays } = services.config;
   const sweeps: Record<keyof Swept, (em: EntityManager, signal: AbortSignal) => Promise<number>> = {
     events: (em, signal) => (days > 0 ? services.events.sweepDelivered(em, new Date(Date.now() - days * DAY_MS), signal) : Promise.resolve(0)),
+    auditEvents: (em, signal) => (auditDays > 0 ? services.audit.sweepOlderThan(em, new Date(Date.now() - auditDays * DAY_MS), signal) : Promise.resolve(0)),
     ...services.limits.retentionSweeps(),
   };
   return [

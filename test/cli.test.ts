@@ -245,7 +245,7 @@ describe('purge', () => {
 
     const again = await cli(['purge', '--json']);
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toEqual({ purged: [], deleted: { events: 0, usageCounters: 0, limitAlerts: 0, idempotencyKeys: 0 } });
+    expect(JSON.parse(again.stdout)).toEqual({ purged: [], deleted: { events: 0, auditEvents: 0, usageCounters: 0, limitAlerts: 0, idempotencyKeys: 0 } });
   });
 });
 

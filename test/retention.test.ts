@@ -11,7 +11,7 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
 async function sweep(services = h.services): Promise<Swept> {
-  const swept: Swept = { events: 0, usageCounters: 0, limitAlerts: 0, idempotencyKeys: 0 };
+  const swept: Swept = { events: 0, auditEvents: 0, usageCounters: 0, limitAlerts: 0, idempotencyKeys: 0 };
   const failures: unknown[] = [];
   await new Housekeeping(h.orm, chores(services, { purged: () => {}, swept: (c) => Object.assign(swept, c) }), (err) => failures.push(err)).runOnce();
   expect(failures).toEqual([]);
@@ -104,6 +104,31 @@ describe('retention of delivered events', () => {
     expect(swept.events).toBe(0);
     expect(await count('events where id = ?', [old])).toBe(1);
     expect(() => loadConfig({ ...process.env, TENANTRY_EVENT_RETENTION_DAYS: '-1' })).toThrow(/TENANTRY_EVENT_RETENTION_DAYS/);
+  });
+});
+
+describe('retention of the audit trail', () => {
+  it('keeps every entry by default; with TENANTRY_AUDIT_RETENTION_DAYS, deletes those older than it in every tenant, and only those', async () => {
+    const [a, b] = [await h.register(), await h.register()];
+    for (const t of [a, b]) {
+      expect((await h.app.inject({ method: 'PATCH', url: '/api/v1/tenant', headers: auth(t.key), payload: { name: `Renamed ${t.tenantId}` } })).statusCode).toBe(200);
+    }
+    const trail = (t: Registered) => count('audit_events where tenant_id = ?', [t.tenantId]);
+    const before = [await trail(a), await trail(b)];
+    expect(before.every((n) => n >= 2)).toBe(true);
+    // Each tenant's oldest entry is a year old; the rest are new.
+    for (const t of [a, b]) {
+      await h.sql(`update audit_events set created_at = now() - interval '400 days' where id = (select id from audit_events where tenant_id = ? order by created_at limit 1)`, [t.tenantId]);
+    }
+    expect((await sweep()).auditEvents).toBe(0);
+    expect([await trail(a), await trail(b)]).toEqual(before);
+
+    const config = loadConfig({ ...process.env, TENANTRY_EVENT_RETENTION_DAYS: '30', TENANTRY_AUDIT_RETENTION_DAYS: '365', TENANTRY_MASTER_KEY: h.config.masterKey!.toString('base64') });
+    const swept = await sweep({ ...h.services, config });
+    expect(swept.auditEvents).toBe(2);
+    expect([await trail(a), await trail(b)]).toEqual(before.map((n) => n - 1));
+    expect(await count(`audit_events where created_at < now() - interval '365 days'`, [])).toBe(0);
+    expect(() => loadConfig({ ...process.env, TENANTRY_AUDIT_RETENTION_DAYS: '-1' })).toThrow(/TENANTRY_AUDIT_RETENTION_DAYS/);
   });
 });
 

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { ServiceContext } from '../../context';
+import { sweep } from '../../db/sweep';
 import { badInput } from '../../errors';
 import { afterCursor, decodeCursor, encodeCursor } from '../../pagination';
 import { parseInput } from '../../validation';
@@ -63,6 +64,11 @@ export interface AuditPage {
 
 export class AuditService {
   constructor(private readonly events?: EventService) {}
+
+  /** Deletes entries older than `before`, in every tenant (TENANTRY_AUDIT_RETENTION_DAYS). */
+  sweepOlderThan(em: EntityManager, before: Date, signal?: AbortSignal): Promise<number> {
+    return sweep(em, { table: 'audit_events', alias: 'a', from: 'audit_events a', where: 'a.created_at < ?::timestamptz', params: [before] }, signal);
+  }
 
   /**
    * Adds an event to the caller's unit of work: it is written by the same flush, in the same
