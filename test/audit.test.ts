@@ -305,6 +305,31 @@ describe('audit trail', () => {
     expect(dump).not.toContain(digest);
   });
 
+  it('shows URLs without their query strings or fragments, at any depth, in the trail and in the events sent for a change; the configuration keeps them', async () => {
+    const t = await h.register();
+    const [first, second, third] = [1, 2, 3].map((n) => `tok${n}-${t.tenantId}`);
+    const created = await h.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: auth(t.key), payload: { url: `https://hooks.example.com/in?token=${first}` } });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    // Only the token changes: still recorded, as a change.
+    const updated = await h.app.inject({ method: 'PATCH', url: `/api/v1/webhooks/${id}`, headers: auth(t.key), payload: { url: `https://hooks.example.com/in?token=${second}` } });
+    expect(updated.statusCode).toBe(200);
+    const settings = await h.app.inject({ method: 'PATCH', url: '/api/v1/tenant', headers: auth(t.key), payload: { settings: { webhook_url: `https://hooks.example.com/settings#access_token=${third}` } } });
+    expect(settings.statusCode).toBe(200);
+
+    const trail = await h.sql<{ action: string; changes: Record<string, { from: unknown; to: unknown }> }>('select action, changes from audit_events where tenant_id = ? order by created_at, id', [t.tenantId]);
+    const sent = await h.sql('select data from events where tenant_id = ?', [t.tenantId]);
+    const dump = JSON.stringify(trail) + JSON.stringify(sent);
+    for (const token of [first, second, third]) expect(dump).not.toContain(token);
+    expect(trail.find((e) => e.action === 'webhook.updated')!.changes.url).toEqual({ from: 'https://hooks.example.com/in?[redacted]', to: 'https://hooks.example.com/in?[redacted]' });
+    const tenantChange = trail.find((e) => e.action === 'tenant.updated' && 'settings' in e.changes)!;
+    expect(tenantChange.changes.settings.to).toMatchObject({ webhook_url: 'https://hooks.example.com/settings?[redacted]' });
+    expect(sent.length).toBeGreaterThan(0);
+
+    const read = await h.app.inject({ url: `/api/v1/webhooks/${id}`, headers: auth(t.key) });
+    expect(read.json().url).toBe(`https://hooks.example.com/in?token=${second}`);
+  });
+
   it('tenants read their own events, operators all; filters and paging work over both doors', async () => {
     const a = await world();
     const b = await h.register();

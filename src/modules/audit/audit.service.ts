@@ -30,7 +30,26 @@ export interface AuditEntry {
 
 const normalise = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
-/** `{field: {from, to}}` for the fields that differ, with secret-bearing fields redacted. */
+/** An absolute web URL's query and fragment: where tokens travel (`?api_key=`, `#access_token=`). */
+const URL_TAIL = /^((?:https?|wss?):\/\/[^?#\s]*)[?#].*$/is;
+
+/**
+ * Every URL in a value, at any depth, without its query and fragment. A webhook or gateway URL
+ * may carry a token in its query string: the configuration must keep it to use it, but the
+ * audit trail (readable with `audit:read` alone) and the event sent for the change need not.
+ */
+function withoutUrlTails(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(URL_TAIL, `$1?${REDACTED}`);
+  if (Array.isArray(v)) return v.map(withoutUrlTails);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutUrlTails(x)]));
+  return v;
+}
+
+/**
+ * `{field: {from, to}}` for the fields that differ, with secret-bearing fields redacted and
+ * URLs shown without their query strings. Compared before redaction, so a change of a URL's
+ * token alone is still recorded, as a change.
+ */
 export function diff(before: Snapshot, after: Snapshot): Record<string, { from: unknown; to: unknown }> {
   const out: Record<string, { from: unknown; to: unknown }> = {};
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
@@ -38,7 +57,9 @@ export function diff(before: Snapshot, after: Snapshot): Record<string, { from: 
     const from = normalise(before?.[k]);
     const to = normalise(after?.[k]);
     if (JSON.stringify(from) === JSON.stringify(to)) continue;
-    out[k] = REDACTED_FIELDS.has(k) ? { from: from === null ? null : REDACTED, to: to === null ? null : REDACTED } : { from, to };
+    out[k] = REDACTED_FIELDS.has(k)
+      ? { from: from === null ? null : REDACTED, to: to === null ? null : REDACTED }
+      : { from: withoutUrlTails(from), to: withoutUrlTails(to) };
   }
   return out;
 }
