@@ -186,6 +186,20 @@ describe('a cache miss under load', () => {
     expect(count('from tenant_configs')).toBe(1);
   });
 
+  it('a key with a bad checksum, or too long, is refused without a database lookup; a good one is looked up once', async () => {
+    const t = await h.register();
+    const last = t.key.at(-1)!;
+    const typo = t.key.slice(0, -1) + (last === 'a' ? 'b' : 'a');
+    const count = await statements(other.services, async () => {
+      for (const bad of [typo, typo, t.key + 'x'.repeat(200)]) expect((await read(other.app, bad)).statusCode).toBe(401);
+    });
+    expect(count('from api_keys k')).toBe(0);
+    const good = await statements(other.services, async () => {
+      for (let i = 0; i < 3; i++) expect((await read(other.app, t.key)).statusCode).toBe(200);
+    });
+    expect(good('from api_keys k')).toBe(1);
+  });
+
   it('a caller after an invalidation does not join the load in flight, and the raced load is not kept', async () => {
     const cache = new FeedCache<string>(h.services.feed, 60_000, () => true);
     const loads: { resolve: (v: string) => void }[] = [];

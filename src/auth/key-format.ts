@@ -59,9 +59,12 @@ export function generateKey(word: string, environment: KeyEnvironment): { key: s
   return { key, parsed: parseKey(key)! };
 }
 
+/** No key is longer: anything longer is refused before it is hashed or parsed. */
+export const MAX_KEY_LENGTH = 200;
+
 /** Returns null for anything that is not a well-formed key with a valid checksum. */
 export function parseKey(key: string): ParsedKey | null {
-  if (key.length > 200) return null;
+  if (key.length > MAX_KEY_LENGTH) return null;
   const m = KEY_PATTERN.exec(key);
   if (!m) return null;
   const head = key.slice(0, -CHECK_LENGTH);

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { FeedCache, type ChangeFeed } from '../../db/change-feed';
-import { digestKey, digestsEqual, generateKey, parseKey, type KeyEnvironment } from '../../auth/key-format';
+import { digestKey, digestsEqual, generateKey, MAX_KEY_LENGTH, parseKey, type KeyEnvironment } from '../../auth/key-format';
 import { holdsScope, PLATFORM_ADMIN, scopeProblem, TENANT_ADMIN } from '../../auth/scopes';
 import type { Config } from '../../config';
 import { requireTenant, type Principal, type ServiceContext } from '../../context';
@@ -118,9 +118,10 @@ export class ApiKeyService {
     this.cache = new FeedCache<KeyRow>(feed, KEY_CACHE_TTL_MS, (m, _digest, row) => (m.kind === 'key' ? row.id === m.id : m.kind === 'tenant' && row.tenant_id === m.id));
   }
 
-  private lookup(digest: string): MaybePromise<KeyRow | undefined> {
+  /** `wellFormed` is asked only on a miss, before the database: see authenticate. */
+  private lookup(digest: string, wellFormed: () => boolean): MaybePromise<KeyRow | undefined> {
     // Before the key is known, so is its tenant: this one lookup by digest runs as the platform.
-    return this.cache.get(digest, () => asPlatform(async () => {
+    return this.cache.get(digest, () => (!wellFormed() ? Promise.resolve(undefined) : asPlatform(async () => {
       const [row] = await this.orm.em.getConnection().execute<KeyRow[]>(
         `select k.id, k.tenant_id, k.prefix, k.scopes, k.environment, k.digest, k.expires_at, k.revoked_at,
                 t.status as tenant_status, t.deleted_at as tenant_deleted_at
@@ -129,7 +130,7 @@ export class ApiKeyService {
         [digest],
       );
       return row;
-    }));
+    })));
   }
 
   /** After a key's change commits: every instance (this one at once) forgets it. */
@@ -145,10 +146,12 @@ export class ApiKeyService {
    * (answered without a promise then). A refusal is thrown, synchronously when it can be.
    */
   authenticate(rawKey: string): MaybePromise<Principal> {
-    const parsed = parseKey(rawKey);
-    if (!parsed) throw unauthenticated();
+    if (rawKey.length > MAX_KEY_LENGTH) throw unauthenticated();
     const digest = digestKey(rawKey);
-    return andThen(this.lookup(digest), (row) => this.verified(row, digest));
+    // The format and checksum are checked before the database is asked, so a made-up key never
+    // reaches it; not on a cache hit, where the digest alone proves this is the key verified
+    // moments ago (parsing it again cost a REST read about 3 µs).
+    return andThen(this.lookup(digest, () => parseKey(rawKey) !== null), (row) => this.verified(row, digest));
   }
 
   private verified(row: KeyRow | undefined, digest: string): Principal {
