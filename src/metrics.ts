@@ -15,14 +15,28 @@ interface KnexPool {
  */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly duration: Histogram<'method' | 'route'>;
   private readonly authFailures: Counter<'door' | 'reason'>;
   private readonly rateLimited: Counter<'door'>;
 
   constructor(orm: MikroORM, limits?: Pick<LimitsService, 'hotCounts' | 'queuedConsumes'>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'tenantry_' });
-    this.requests = new Counter({ name: 'tenantry_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+    const children = this.children;
+    new Counter({
+      name: 'tenantry_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+      // Counted per request in a plain number, added here when scraped: prom-client hashes the
+      // labels on every inc(), even a child's.
+      collect() {
+        for (const child of children.values()) {
+          if (child.count === 0) continue;
+          this.inc(child.labels, child.count);
+          child.count = 0;
+        }
+      },
+    });
     this.duration = new Histogram({
       name: 'tenantry_http_request_duration_seconds',
       help: 'HTTP request latency',
@@ -85,17 +99,17 @@ export class Metrics {
     });
   }
 
-  /** Children per label set, looked up by one string: labels are hashed once, not per request. */
-  private readonly children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+  /** Per label set, looked up by one string: requests not yet added to the counter, and the histogram's child. */
+  private readonly children = new Map<string, { labels: { method: string; route: string; status: string }; count: number; time: { observe(v: number): void } }>();
 
   request(method: string, route: string, status: number, seconds: number): void {
     const key = `${method} ${route} ${status}`;
     let child = this.children.get(key);
     if (!child) {
-      child = { count: this.requests.labels(method, route, String(status)), time: this.duration.labels(method, route) };
+      child = { labels: { method, route, status: String(status) }, count: 0, time: this.duration.labels(method, route) };
       this.children.set(key, child);
     }
-    child.count.inc();
+    child.count++;
     child.time.observe(seconds);
     if (status === 401 || status === 403 || status === 429) {
       if (route !== '/graphql') this.refusal('rest', status);

@@ -36,8 +36,10 @@ interface Window {
 
 interface TenantRate {
   at: number;
-  /** The tenant's own window from its configuration, if it set one. */
-  own?: Window;
+  /** The plan's window and, if the tenant set one, its own: made once per configuration read. */
+  windows: Window[];
+  /** Their lengths in whole seconds, each once: two windows of one length share a counter. */
+  durations: number[];
 }
 
 /** Counters are shared per window length; each check compares the count with its own maximum. */
@@ -83,21 +85,18 @@ export class TenantRateLimiter {
    * by the maximum, so changing the configuration never starts a fresh count.
    */
   consume(em: EntityManager | (() => EntityManager), tenantId: string): MaybePromise<RateInfo | null> {
-    return andThen(this.rateOf(em, tenantId), ({ own }) => {
-      const windows: Window[] = [...(this.perMinute > 0 ? [{ max: this.perMinute, windowMs: 60_000 }] : []), ...(own ? [own] : [])];
+    return andThen(this.rateOf(em, tenantId), ({ windows, durations }) => {
       if (!windows.length) return null;
-      // One count per window length: two windows of the same length share a counter.
-      const durations = [...new Set(windows.map((w) => durationOf(w.windowMs)))];
-      if (!this.redis) return this.decide(windows, new Map(durations.map((d) => [d, this.storeFor(d).incrby(tenantId, 1, d)])));
-      return Promise.all(durations.map((d) => this.limiterFor(d).consume(tenantId))).then((results) => this.decide(windows, new Map(durations.map((d, i) => [d, results[i]]))));
+      if (!this.redis) return this.decide(windows, durations, durations.map((d) => this.storeFor(d).incrby(tenantId, 1, d)));
+      return Promise.all(durations.map((d) => this.limiterFor(d).consume(tenantId))).then((counted) => this.decide(windows, durations, counted));
     });
   }
 
   /** The window closest to its limit binds: its figures go in the headers, or its refusal is thrown. */
-  private decide(windows: Window[], counted: Map<number, Counted>): RateInfo {
+  private decide(windows: Window[], durations: number[], counted: Counted[]): RateInfo {
     let binding: (RateInfo & { max: number; windowMs: number; exceeded: boolean }) | undefined;
     for (const w of windows) {
-      const res = counted.get(durationOf(w.windowMs))!;
+      const res = counted[durations.indexOf(durationOf(w.windowMs))];
       const info = {
         limit: w.max,
         max: w.max,
@@ -134,7 +133,8 @@ export class TenantRateLimiter {
       [tenantId],
     );
     const own = row?.rate_limit?.enabled ? row.rate_limit.default : undefined;
-    return { at: Date.now(), own: own ? { max: own.max, windowMs: own.windowMs ?? 60_000 } : undefined };
+    const windows: Window[] = [...(this.perMinute > 0 ? [{ max: this.perMinute, windowMs: 60_000 }] : []), ...(own ? [{ max: own.max, windowMs: own.windowMs ?? 60_000 }] : [])];
+    return { at: Date.now(), windows, durations: [...new Set(windows.map((w) => durationOf(w.windowMs)))] };
   }
 
   /** In process: one store per window length, keyed by tenant. */
