@@ -72,13 +72,16 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return constraint ? String((err as Error).message ?? '').includes(constraint) || e.constraint === constraint : true;
 }
 
+/** PostgreSQL error classes that say "not now" rather than "wrong": connection, rollback (deadlock, serialization), resources, shutdown, cancel. */
+const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;
+
 /**
- * PostgreSQL error classes that say "not now" rather than "wrong": connection, rollback (deadlock,
- * serialization), resources, shutdown, cancel. But 08P01, a protocol violation (a statement sent
- * with the wrong number of parameters, say): the same request would fail the same way again, so
- * it is a 500 and logged as a fault, not a 503 telling the client to retry.
+ * 08P01, a protocol violation, is "wrong" when the server answers a statement with it (sent with
+ * the wrong number of parameters, say): the same request would fail the same way again, so it
+ * is a 500 and logged as a fault. It is "not now" when it closes the connection (FATAL): that is
+ * how PgBouncer reports a full pool, a queue timeout or a server it cannot reach.
  */
-const TRANSIENT_SQLSTATE = /^(08(?!P01)|40|53|57)/;
+const isStatementProtocolViolation = (state: string, severity: unknown) => state === '08P01' && severity !== 'FATAL';
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 const TRANSIENT_MESSAGE = /Connection terminated|Knex: Timeout acquiring a connection|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/i;
 
@@ -87,9 +90,10 @@ const TRANSIENT_MESSAGE = /Connection terminated|Knex: Timeout acquiring a conne
  * client may try again in a moment), not a 500. Null for anything else.
  */
 export function databaseUnavailable(err: unknown): AppError | null {
-  const e = err as { code?: unknown; sqlState?: unknown; name?: unknown; message?: unknown } | null;
+  const e = err as { code?: unknown; sqlState?: unknown; name?: unknown; message?: unknown; severity?: unknown } | null;
   if (!e || typeof e !== 'object') return null;
   const state = typeof e.sqlState === 'string' ? e.sqlState : typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : '';
+  if (isStatementProtocolViolation(state, e.severity)) return null;
   const transient =
     TRANSIENT_SQLSTATE.test(state) ||
     (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) ||

@@ -60,8 +60,10 @@ describe('database faults answer 503 with Retry-After, never 500, and service re
     await client.end();
     expect((err as { code?: string }).code).toBe('08P01');
     expect(databaseUnavailable(err)).toBeNull();
-    // The rest of its class still is: a connection lost mid-statement.
+    // The rest of its class still is: a connection lost mid-statement. So is 08P01 when it closes
+    // the connection, as PgBouncer reports a full pool (its error, as pg hands it over).
     expect(databaseUnavailable({ code: '08006', message: 'connection failure' })?.status).toBe(503);
+    expect(databaseUnavailable({ code: '08P01', severity: 'FATAL', message: 'query_wait_timeout' })?.status).toBe(503);
   });
 
   it('an exhausted pool', async () => {
