@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { parseKey } from '../src/auth/key-format';
+import { masterKeyId } from '../src/modules/secrets/envelope';
 import { withDatabase } from './support/db-url';
 import { useHarness } from './support/harness';
 import { listeningAt } from './support/listening';
@@ -310,7 +311,7 @@ describe('doctor', () => {
     // Before the rotation, all at once: none of these changes anything.
     const [wrong, stuck, pending, unset] = await Promise.all([
       cli(['doctor'], { TENANTRY_MASTER_KEY: fresh }),
-      // The old key is not among the previous ones: nothing opens, the record is left, exit 3.
+      // The key in use is not among the previous ones: refused before anything changes.
       cli(['rotate-master-key'], { TENANTRY_MASTER_KEY: fresh, TENANTRY_PREVIOUS_MASTER_KEYS: stranger }),
       cli(['doctor'], { TENANTRY_MASTER_KEY: fresh, TENANTRY_PREVIOUS_MASTER_KEYS: old }),
       cli(['rotate-master-key'], { TENANTRY_MASTER_KEY: fresh }),
@@ -318,9 +319,10 @@ describe('doctor', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toMatch(/^FAIL {2}master key {5}1 of 1 tenant data keys are sealed by master key [0-9a-f]{16}, which is not configured/m);
 
-    expect(stuck.code).toBe(3);
-    expect(stuck.stdout).toBe('Re-sealed 0 tenant data keys; 1 remaining.\n');
-    expect(stuck.stderr).toContain(`1 could not be opened with the configured master keys (tenants ${t.tenantId})`);
+    expect(stuck.code).toBe(1);
+    expect(stuck.stdout).toBe('');
+    expect(stuck.stderr).toMatch(/master key [0-9a-f]{16} seals new data keys, and it is neither TENANTRY_MASTER_KEY nor in TENANTRY_PREVIOUS_MASTER_KEYS/);
+    expect(await h.sql('select master_key_id from master_key_pin')).toEqual([{ master_key_id: masterKeyId(Buffer.from(old, 'base64')) }]);
 
     expect(pending.stdout).toMatch(/^ok {4}master key {5}TENANTRY_MASTER_KEY seals 0 of 1 tenant data keys; 1 await `tenantry rotate-master-key`$/m);
     const rotated = await cli(['rotate-master-key'], { TENANTRY_MASTER_KEY: fresh, TENANTRY_PREVIOUS_MASTER_KEYS: old });
@@ -331,6 +333,15 @@ describe('doctor', () => {
     ]);
     expect(rerun).toEqual({ code: 0, stdout: 'Re-sealed 0 tenant data keys; 0 remaining.\n', stderr: '' });
     expect(healthy.stdout).toMatch(/^ok {4}master key {5}TENANTRY_MASTER_KEY sealed all 1 tenant data keys$/m);
+
+    // A damaged record does not stall the rotation: it is named and left, exit 3.
+    const damaged = await h.register();
+    await h.sql(`insert into tenant_data_keys (tenant_id, wrapped_key, master_key_id) values (?, '\\x00', ?)`, [damaged.tenantId, masterKeyId(Buffer.from(old, 'base64'))]);
+    const stalled = await cli(['rotate-master-key'], { TENANTRY_MASTER_KEY: fresh, TENANTRY_PREVIOUS_MASTER_KEYS: old });
+    expect(stalled.code).toBe(3);
+    expect(stalled.stdout).toBe('Re-sealed 0 tenant data keys; 1 remaining.\n');
+    expect(stalled.stderr).toContain(`1 could not be opened with the configured master keys (tenants ${damaged.tenantId})`);
+    await h.sql('delete from tenant_data_keys where tenant_id = ?', [damaged.tenantId]);
 
     expect(unset.code).toBe(1);
     expect(unset.stderr).toContain('set TENANTRY_MASTER_KEY to the new key and TENANTRY_PREVIOUS_MASTER_KEYS');

@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { requireTenant, type ServiceContext } from '../../context';
+import { ConfigError } from '../../config';
 import { AppError, conflict, notFound, RETRY_AFTER_SECONDS } from '../../errors';
 import { parseInput } from '../../validation';
 import type { AuditService } from '../audit/audit.service';
@@ -160,17 +161,29 @@ export class SecretService {
     throw new AppError('SERVICE_UNAVAILABLE', 'Secrets cannot be sealed by this instance right now; try again shortly', { retryAfter: RETRY_AFTER_SECONDS });
   }
 
-  /** Makes this instance's master key the one that seals new data keys. */
+  /**
+   * Makes this instance's master key the one that seals new data keys, if it is rotating from the
+   * pinned one. A keyring that does not know the pinned key (a mistyped previous key, say) is
+   * refused before anything moves: it could re-seal nothing, and instances still on the pinned
+   * key would be made to refuse new data keys all the same.
+   */
   private async pinCurrentKey(orm: MikroORM): Promise<void> {
-    // Waits for transactions sealing under the old pin to commit (they hold it FOR SHARE).
-    await orm.em
-      .fork()
-      .execute(
+    await orm.em.fork().transactional(async (em) => {
+      // Waits for transactions sealing under the old pin to commit (they hold it FOR SHARE).
+      const [pin] = await em.execute<{ master_key_id: string }[]>(`select master_key_id from master_key_pin where id = 'current' for update`);
+      if (pin && !this.keyring.mayFollow(pin.master_key_id)) {
+        throw new ConfigError(
+          `master key ${pin.master_key_id} seals new data keys, and it is neither TENANTRY_MASTER_KEY nor in TENANTRY_PREVIOUS_MASTER_KEYS: ` +
+            'set the key being replaced in TENANTRY_PREVIOUS_MASTER_KEYS (nothing was changed)',
+        );
+      }
+      await em.execute(
         `insert into master_key_pin (id, master_key_id, pinned_at) values ('current', ?, now())
          on conflict (id) do update set master_key_id = excluded.master_key_id, pinned_at = excluded.pinned_at
          where master_key_pin.master_key_id <> excluded.master_key_id`,
         [this.keyring.currentId],
       );
+    });
   }
 
   /**
