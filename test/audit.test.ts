@@ -307,8 +307,13 @@ describe('audit trail', () => {
 
   it('shows URLs without their query strings or fragments, at any depth, in the trail and in the events sent for a change; the configuration keeps them', async () => {
     const t = await h.register();
-    const [first, second, third] = [1, 2, 3].map((n) => `tok${n}-${t.tenantId}`);
-    const created = await h.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: auth(t.key), payload: { url: `https://hooks.example.com/in?token=${first}` } });
+    const [first, second, third, fourth] = [1, 2, 3, 4].map((n) => `tok${n}-${t.tenantId}`);
+    const created = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: auth(t.key),
+      payload: { url: `https://hooks.example.com/in?token=${first}`, description: `Mirrors to https://mirror.example.com/in?key=${fourth} too` },
+    });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
     // Only the token changes: still recorded, as a change.
@@ -320,7 +325,8 @@ describe('audit trail', () => {
     const trail = await h.sql<{ action: string; changes: Record<string, { from: unknown; to: unknown }> }>('select action, changes from audit_events where tenant_id = ? order by created_at, id', [t.tenantId]);
     const sent = await h.sql('select data from events where tenant_id = ?', [t.tenantId]);
     const dump = JSON.stringify(trail) + JSON.stringify(sent);
-    for (const token of [first, second, third]) expect(dump).not.toContain(token);
+    for (const token of [first, second, third, fourth]) expect(dump).not.toContain(token);
+    expect(trail.find((e) => e.action === 'webhook.created')!.changes.description.to).toBe('Mirrors to https://mirror.example.com/in?[redacted] too');
     expect(trail.find((e) => e.action === 'webhook.updated')!.changes.url).toEqual({ from: 'https://hooks.example.com/in?[redacted]', to: 'https://hooks.example.com/in?[redacted]' });
     const tenantChange = trail.find((e) => e.action === 'tenant.updated' && 'settings' in e.changes)!;
     expect(tenantChange.changes.settings.to).toMatchObject({ webhook_url: 'https://hooks.example.com/settings?[redacted]' });

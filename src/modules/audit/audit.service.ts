@@ -30,18 +30,44 @@ export interface AuditEntry {
 
 const normalise = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
-/** An absolute web URL's query and fragment: where tokens travel (`?api_key=`, `#access_token=`). */
-const URL_TAIL = /^((?:https?|wss?):\/\/[^?#\s]*)[?#].*$/is;
+/**
+ * `text` with every web URL in it cut at its query or fragment, where tokens travel (`?api_key=`,
+ * `#access_token=`). A URL runs from its scheme to the next whitespace. One pass, each URL read
+ * once: a regular expression that looks for the tail from every `http://` went quadratic on a
+ * text of repeated schemes (minutes for a megabyte).
+ */
+function cutUrlTails(text: string): string {
+  const scheme = /\b(?:https?|wss?):\/\//gi;
+  const rest = /\S*/y;
+  let out = '';
+  let copied = 0;
+  for (let m = scheme.exec(text); m; m = scheme.exec(text)) {
+    rest.lastIndex = m.index;
+    rest.exec(text);
+    const end = rest.lastIndex;
+    const tail = text.slice(m.index, end).search(/[?#]/);
+    if (tail >= 0) {
+      out += text.slice(copied, m.index + tail) + `?${REDACTED}`;
+      copied = end;
+    }
+    scheme.lastIndex = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
 
 /**
- * Every URL in a value, at any depth, without its query and fragment. A webhook or gateway URL
- * may carry a token in its query string: the configuration must keep it to use it, but the
- * audit trail (readable with `audit:read` alone) and the event sent for the change need not.
+ * Every URL in a value, at any depth and anywhere in a text, without its query and fragment. A
+ * webhook or gateway URL may carry a token in its query string: the configuration must keep it
+ * to use it, but the audit trail (readable with `audit:read` alone) and the event sent for the
+ * change need not. Only arrays and plain objects are walked; a Date is written as JSON writes it.
  */
 function withoutUrlTails(v: unknown): unknown {
-  if (typeof v === 'string') return v.replace(URL_TAIL, `$1?${REDACTED}`);
+  if (typeof v === 'string') return cutUrlTails(v);
+  if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(withoutUrlTails);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutUrlTails(x)]));
+  if (v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutUrlTails(x)]));
+  }
   return v;
 }
 
