@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AppError } from '../../errors';
+import { andThen, type MaybePromise } from '../../maybe';
+import { SharedLoads } from '../../shared-loads';
 
 /** What a counter answers: the count in its window so far, and the time left in it. */
 interface Counted {
@@ -18,9 +21,6 @@ interface MemoryStorage {
   incrby(key: string, value: number, durationSec: number): Counted;
 }
 const MemoryStorage: new () => MemoryStorage = require('rate-limiter-flexible/lib/component/MemoryStorage/MemoryStorage');
-import { AppError } from '../../errors';
-import { andThen, type MaybePromise } from '../../maybe';
-import { SharedLoads } from '../../shared-loads';
 
 export interface RateInfo {
   limit: number;
