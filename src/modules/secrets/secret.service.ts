@@ -188,10 +188,10 @@ export class SecretService {
 
   /**
    * Pins the current master key (see requirePinned), then re-seals data keys still sealed by an
-   * older master key with the current one, `batch` at a
-   * time, each batch in its own transaction (rows claimed with SKIP LOCKED). Interrupted, it
-   * leaves every key sealed by either the old or the new master key, both of which the keyring
-   * opens; run again, it carries on where it stopped.
+   * older master key with the current one, `batch` at a time, each batch in its own transaction
+   * (rows claimed with SKIP LOCKED). Interrupted, it leaves every key sealed by either the old
+   * or the new master key, both of which the keyring opens; run again, it carries on where it
+   * stopped.
    */
   async rotateMasterKey(orm: MikroORM, options: { batch?: number; maxBatches?: number } = {}): Promise<RotationProgress> {
     // First, so that no data key is sealed by the old key after the scan below has passed it.
