@@ -24,6 +24,7 @@ import { checkAnswer, runRoute } from './rest/route-table';
 import { restValidatorCompiler, routeSchema } from './rest/schemas';
 import { rateHeaders, type RateInfo } from './modules/limits/rate-limiter';
 import { REST_ROUTES } from './rest/routes';
+import { RequestLog } from './request-log';
 import type { Services } from './services';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -40,9 +41,9 @@ export function createRequestContext(services: Services, request: FastifyRequest
     ip: request.ip,
     headers: request.headers,
     // Every later line of this request (errors, "request completed") names tenant and key.
-    // The request's logger is already its own child (with reqId): adding the bindings to it is
-    // cheaper than a child per request, and the reply, which logs "request completed", shares it.
-    onPrincipal: (p) => (request.log as typeof request.log & { setBindings(b: object): void }).setBindings({ tenantId: p.keyTenantId, keyPrefix: p.prefix }),
+    // Added to the request's own logger (see request-log.ts), which the reply, logging "request
+    // completed", shares: cheaper than a child per request.
+    onPrincipal: (p) => (request.log as typeof request.log & Pick<RequestLog, 'setBindings'>).setBindings({ tenantId: p.keyTenantId, keyPrefix: p.prefix }),
   });
 }
 
@@ -113,6 +114,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     // Off by default: two log lines per request are the largest cost of a cheap request that
     // logging can add. Errors, 5xx and background failures are logged regardless.
     logController: new LogController({ disableRequestLogging: !config.logRequests }),
+    childLoggerFactory: (logger, bindings, options) => new RequestLog(logger, bindings, options),
     bodyLimit: BODY_LIMIT,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

@@ -86,6 +86,31 @@ describe('structured logs', () => {
     expect(lines.join('\n')).not.toContain('secret-in-query');
   });
 
+  it('name the request id, tenant and key prefix on an error line that is a request\'s first', async () => {
+    // At the default level nothing is logged before the error: the request's logger is made
+    // only then (request-log.ts), and must still carry what authentication added to it.
+    const t = await h.register();
+    const lines: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (c) => lines.push(...String(c).split('\n').filter(Boolean)));
+    const app = await buildApp(createServices(h.orm, { ...h.config, logLevel: 'info', logRequests: false }, () => {}), { logStream: stream });
+    await h.ownerSql('alter table tenant_settings rename to tenant_settings_gone');
+    let res;
+    try {
+      res = await app.inject({ url: '/api/tenant-setting', headers: auth(t.key) });
+    } finally {
+      await h.ownerSql('alter table tenant_settings_gone rename to tenant_settings');
+      await app.close();
+    }
+    expect(res.statusCode).toBe(500);
+    const entries = lines.map((l) => JSON.parse(l));
+    const failed = entries.find((e) => e.msg === 'unexpected error');
+    expect(failed).toMatchObject({ level: 50, reqId: res.headers['x-request-id'], tenantId: t.tenantId });
+    expect(t.key.startsWith(failed.keyPrefix)).toBe(true);
+    expect(failed.keyPrefix.length).toBeGreaterThan(5);
+    expect(lines.join('\n')).not.toContain(t.key);
+  });
+
   it('write nothing per request at the default level unless request logging is turned on', async () => {
     const t = await h.register();
     const lines: string[] = [];
