@@ -1,21 +1,22 @@
 /**
  * Baseline: the fastest a Fastify handler answers on this machine (a constant JSON body).
- * With BENCH_WORK_US set, the handler first spends that many microseconds of CPU: the bench's
- * calibration of what a ratio to the bare handler leaves for a request's own work.
+ * With BENCH_ANSWER set (a JSON file holding an answer's headers and body), the handler sends
+ * those bytes instead: the bench's calibration of what sending Tenantry's own answer costs,
+ * with none of the work that made it.
  */
 import Fastify from 'fastify';
+import fs from 'node:fs';
 
 const BODY = { tenant_id: '00000000-0000-4000-8000-000000000000', name: 'Bench Tenant', status: 'active' };
-const WORK_NS = BigInt(Math.round(Number(process.env.BENCH_WORK_US ?? 0) * 1000));
-
-function work(): void {
-  const end = process.hrtime.bigint() + WORK_NS;
-  while (process.hrtime.bigint() < end);
-}
 
 async function main() {
   const app = Fastify({ logger: false });
-  app.get('/', WORK_NS > 0n ? async () => (work(), BODY) : async () => BODY);
+  if (process.env.BENCH_ANSWER) {
+    const answer: { headers: Record<string, string>; body: string } = JSON.parse(fs.readFileSync(process.env.BENCH_ANSWER, 'utf8'));
+    app.get('/', async (_req, reply) => reply.headers(answer.headers).send(answer.body));
+  } else {
+    app.get('/', async () => BODY);
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   process.send?.({ port: (app.server.address() as { port: number }).port });
 }
