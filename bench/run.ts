@@ -64,9 +64,14 @@ const median = (xs: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** A child process that reports readiness: baselines send their port, Tenantry prints its URL. */
+/**
+ * A child process that reports readiness: baselines send their port, Tenantry prints its URL.
+ * Every side runs as deployed (NODE_ENV=production): Tenantry at its default log level, what a
+ * deployment that changed nothing pays per request, and graphql-js, in bare Apollo as in
+ * Tenantry, without the extra checks it makes per value outside production.
+ */
 function start(script: string, env: Record<string, string> = {}, execArgv: string[] = []): Promise<{ child: ChildProcess; base: string }> {
-  const child = fork(script, [], { env: { PATH: process.env.PATH, ...env }, execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = fork(script, [], { env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env }, execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
@@ -182,8 +187,6 @@ async function main() {
   try {
     const adminKey = generateKey('rk', 'live').key;
     const env = {
-      // The default log level: what a deployment that changed nothing pays per request.
-      NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: '0',
       DATABASE_URL: dbUrl,
