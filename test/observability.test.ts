@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import pino from 'pino';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
+import { RequestLog } from '../src/request-log';
 import { createServices } from '../src/services';
 import { useHarness } from './support/harness';
 
@@ -109,6 +111,41 @@ describe('structured logs', () => {
     expect(t.key.startsWith(failed.keyPrefix)).toBe(true);
     expect(failed.keyPrefix.length).toBeGreaterThan(5);
     expect(lines.join('\n')).not.toContain(t.key);
+  });
+
+  it("build no logger for a request that writes no line", async () => {
+    const t = await h.register();
+    const app = await buildApp(createServices(h.orm, { ...h.config, logLevel: 'info', logRequests: false }, () => {}), { logStream: new PassThrough() });
+    const children = vi.spyOn(app.log, 'child');
+    try {
+      expect((await app.inject({ url: '/api/v1/tenant', headers: auth(t.key) })).statusCode).toBe(200);
+      expect((await app.inject({ url: '/api/v1/tenant' })).statusCode).toBe(401);
+      expect((await app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', ...auth(t.key) }, payload: { query: '{ tenant { id } }' } })).statusCode).toBe(200);
+      expect((await app.inject({ url: '/nowhere' })).statusCode).toBe(404);
+      expect(children).not.toHaveBeenCalled();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("a request's logger drops a line below its level without making a child, and honours a route's level", () => {
+    const lines: Record<string, unknown>[] = [];
+    const root = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+    const children = vi.spyOn(root, 'child');
+    const log = new RequestLog(root, { reqId: 'r1' }, {});
+    log.setBindings({ tenantId: 't1' });
+    expect([log.isLevelEnabled('debug'), log.isLevelEnabled('warn'), log.level]).toEqual([false, true, 'info']);
+    log.debug('below the level');
+    expect(children).not.toHaveBeenCalled();
+    expect(log.bindings()).toEqual({ reqId: 'r1', tenantId: 't1' });
+    log.warn({ detail: 1 }, 'kept %s', 'line');
+    expect(children).toHaveBeenCalledTimes(1);
+    expect(lines).toEqual([expect.objectContaining({ level: 40, reqId: 'r1', tenantId: 't1', detail: 1, msg: 'kept line' })]);
+    // A route's own level (Fastify's `logLevel`) comes as the child's option.
+    const verbose = new RequestLog(root, { reqId: 'r2' }, { level: 'debug' });
+    expect(verbose.isLevelEnabled('debug')).toBe(true);
+    verbose.debug('kept');
+    expect(lines.at(-1)).toMatchObject({ level: 20, reqId: 'r2', msg: 'kept' });
   });
 
   it('write nothing per request at the default level unless request logging is turned on', async () => {
