@@ -234,7 +234,8 @@ async function main() {
     const framing = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
     const answer = { headers: Object.fromEntries([...sample.headers].filter(([name]) => !framing.has(name))), body: await sample.text() };
     fs.writeFileSync(answerFile, JSON.stringify(answer));
-    const same = await start(path.join(dist, 'bench/baselines/fastify.js'), { BENCH_ANSWER: answerFile });
+    // The baseline reads the file before it listens: once it has started, the file can go.
+    const same = await start(path.join(dist, 'bench/baselines/fastify.js'), { BENCH_ANSWER: answerFile }).finally(() => fs.rmSync(answerFile, { force: true }));
     say("\nCalibration: bare Fastify sending Tenantry's answer (the same body and headers) vs the constant");
     const sameBytes = await interleave(
       async () => (await load('fastify, same answer', { url: `${same.base}/`, duration: seconds, verify: (body) => body.includes(`"tenant_id":"${tenantId}"`) })).rps,
@@ -242,7 +243,6 @@ async function main() {
       CALIBRATION_ROUNDS,
     );
     same.child.kill('SIGTERM');
-    fs.rmSync(answerFile, { force: true });
     record({
       name: "calibration: bare Fastify sending Tenantry's answer",
       value: sameBytes.a,
