@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
 import { buildApp } from '../src/app';
-import { loadConfig } from '../src/config';
+import { loadConfig, type Config } from '../src/config';
 import { RequestLog } from '../src/request-log';
 import { createServices } from '../src/services';
 import { useHarness } from './support/harness';
@@ -66,13 +66,19 @@ describe('Prometheus metrics at /metrics', () => {
   });
 });
 
+/** An app of its own with these logging settings, and the log lines it writes. */
+async function loggingApp(logging: Pick<Config, 'logLevel' | 'logRequests'>) {
+  const lines: string[] = [];
+  const stream = new PassThrough();
+  stream.on('data', (c) => lines.push(...String(c).split('\n').filter(Boolean)));
+  const app = await buildApp(createServices(h.orm, { ...h.config, ...logging }, () => {}), { logStream: stream });
+  return { app, lines };
+}
+
 describe('structured logs', () => {
   it('name the request id, tenant and key prefix on every line after authentication, never the key', async () => {
     const t = await h.register();
-    const lines: string[] = [];
-    const stream = new PassThrough();
-    stream.on('data', (c) => lines.push(...String(c).split('\n').filter(Boolean)));
-    const app = await buildApp(createServices(h.orm, { ...h.config, logLevel: 'info', logRequests: true }, () => {}), { logStream: stream });
+    const { app, lines } = await loggingApp({ logLevel: 'info', logRequests: true });
     let requestId = '';
     try {
       const res = await app.inject({ url: '/api/v1/tenant?token=secret-in-query', headers: auth(t.key) });
@@ -92,10 +98,7 @@ describe('structured logs', () => {
     // At the default level nothing is logged before the error: the request's logger is made
     // only then (request-log.ts), and must still carry what authentication added to it.
     const t = await h.register();
-    const lines: string[] = [];
-    const stream = new PassThrough();
-    stream.on('data', (c) => lines.push(...String(c).split('\n').filter(Boolean)));
-    const app = await buildApp(createServices(h.orm, { ...h.config, logLevel: 'info', logRequests: false }, () => {}), { logStream: stream });
+    const { app, lines } = await loggingApp({ logLevel: 'info', logRequests: false });
     await h.ownerSql('alter table tenant_settings rename to tenant_settings_gone');
     let res;
     try {
@@ -115,7 +118,7 @@ describe('structured logs', () => {
 
   it("build no logger for a request that writes no line", async () => {
     const t = await h.register();
-    const app = await buildApp(createServices(h.orm, { ...h.config, logLevel: 'info', logRequests: false }, () => {}), { logStream: new PassThrough() });
+    const { app } = await loggingApp({ logLevel: 'info', logRequests: false });
     const children = vi.spyOn(app.log, 'child');
     try {
       expect((await app.inject({ url: '/api/v1/tenant', headers: auth(t.key) })).statusCode).toBe(200);
@@ -150,13 +153,9 @@ describe('structured logs', () => {
 
   it('write nothing per request at the default level unless request logging is turned on', async () => {
     const t = await h.register();
-    const lines: string[] = [];
-    const stream = new PassThrough();
-    stream.on('data', (c) => lines.push(...String(c).split('\n').filter(Boolean)));
     const defaults = loadConfig({ NODE_ENV: 'test', TENANTRY_MASTER_KEY: randomBytes(32).toString('base64') });
     expect([defaults.logLevel, defaults.logRequests]).toEqual(['info', false]);
-    const config = { ...h.config, logLevel: defaults.logLevel, logRequests: defaults.logRequests };
-    const app = await buildApp(createServices(h.orm, config, () => {}), { logStream: stream });
+    const { app, lines } = await loggingApp({ logLevel: defaults.logLevel, logRequests: defaults.logRequests });
     try {
       for (let i = 0; i < 5; i++) expect((await app.inject({ url: '/api/v1/tenant', headers: auth(t.key) })).statusCode).toBe(200);
     } finally {
