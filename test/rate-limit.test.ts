@@ -75,7 +75,11 @@ describe("per-tenant rate limits on Tenantry's own API", () => {
       await owner.query('lock table tenant_configs in access exclusive mode');
       const raced = limiter.consume(em, t.tenantId);
       expect(raced).toBeInstanceOf(Promise);
-      await until('the read to wait for the lock', async () => (await owner.query(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%tenant_configs%'`)).rowCount! > 0);
+      // pg_locks, not pg_stat_activity: this connection is inside a transaction, where
+      // pg_stat_activity answers from a snapshot taken at its first look and would never see the read arrive.
+      const waiting = `select 1 from pg_locks where not granted and relation = 'tenant_configs'::regclass
+        and database = (select oid from pg_database where datname = current_database())`;
+      await until('the read to wait for the lock', async () => (await owner.query(waiting)).rowCount! > 0);
       limiter.invalidate(t.tenantId);
       await owner.query('rollback');
       expect(await raced).toMatchObject({ limit: 5, remaining: 4 });
