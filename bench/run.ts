@@ -26,6 +26,8 @@ import { createServices } from '../src/services';
 
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** The unrecorded warm-up round per side: enough for the JIT and the pools, shorter than a round. */
+const WARM_SECONDS = Math.min(2, ROUND_SECONDS);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 300);
 const CONNECTIONS = 32;
 /** Calibration rows (no target) take fewer rounds, to keep the whole run under 10 minutes. */
@@ -105,15 +107,19 @@ async function load(label: string, opts: Cannon & { verify: (body: string) => bo
 }
 
 /** A B A B ...: the medians of each side, and their ratio. */
-async function interleave(a: () => Promise<number>, b: () => Promise<number>, rounds = ROUNDS): Promise<{ a: number; b: number; ratio: number }> {
+async function interleave(
+  a: (seconds: number) => Promise<number>,
+  b: (seconds: number) => Promise<number>,
+  rounds = ROUNDS,
+): Promise<{ a: number; b: number; ratio: number }> {
   const as: number[] = [];
   const bs: number[] = [];
-  // One unrecorded round each first: JIT, pools and caches warm, on both sides alike.
-  await a();
-  await b();
+  // One short unrecorded round each first: JIT, pools and caches warm, on both sides alike.
+  await a(WARM_SECONDS);
+  await b(WARM_SECONDS);
   for (let i = 0; i < rounds; i++) {
-    as.push(await a());
-    bs.push(await b());
+    as.push(await a(ROUND_SECONDS));
+    bs.push(await b(ROUND_SECONDS));
   }
   const ma = median(as);
   const mb = median(bs);
@@ -215,13 +221,12 @@ async function main() {
       { resource: 'chat', metric: 'messages', period: 'month', limit: -1, scope: 'user' },
     ]);
     const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const seconds = ROUND_SECONDS;
 
     // 1. Authenticated REST read.
     say('\nAuthenticated REST read: GET /api/v1/tenant vs a bare Fastify handler');
     const rest = await interleave(
-      async () => (await load('tenantry rest', { url: `${a.base}/api/v1/tenant`, headers: auth, duration: seconds, verify: (body) => body.includes(`"tenant_id":"${tenantId}"`) })).rps,
-      async () => (await load('fastify', { url: `${fastify.base}/`, duration: seconds, verify: (body) => body.includes('"tenant_id"') })).rps,
+      async (seconds) => (await load('tenantry rest', { url: `${a.base}/api/v1/tenant`, headers: auth, duration: seconds, verify: (body) => body.includes(`"tenant_id":"${tenantId}"`) })).rps,
+      async (seconds) => (await load('fastify', { url: `${fastify.base}/`, duration: seconds, verify: (body) => body.includes('"tenant_id"') })).rps,
     );
     record({ name: 'authenticated REST read', value: rest.a, unit: 'req/s', baseline: { name: 'bare Fastify', value: rest.b }, ratio: rest.ratio, target: '>= 0.70', pass: rest.ratio >= 0.7 });
 
@@ -238,8 +243,8 @@ async function main() {
     const same = await start(path.join(dist, 'bench/baselines/fastify.js'), { BENCH_ANSWER: answerFile }).finally(() => fs.rmSync(answerFile, { force: true }));
     say("\nCalibration: bare Fastify sending Tenantry's answer (the same body and headers) vs the constant");
     const sameBytes = await interleave(
-      async () => (await load('fastify, same answer', { url: `${same.base}/`, duration: seconds, verify: (body) => body.includes(`"tenant_id":"${tenantId}"`) })).rps,
-      async () => (await load('fastify', { url: `${fastify.base}/`, duration: seconds, verify: (body) => body.includes('"tenant_id"') })).rps,
+      async (seconds) => (await load('fastify, same answer', { url: `${same.base}/`, duration: seconds, verify: (body) => body.includes(`"tenant_id":"${tenantId}"`) })).rps,
+      async (seconds) => (await load('fastify', { url: `${fastify.base}/`, duration: seconds, verify: (body) => body.includes('"tenant_id"') })).rps,
       CALIBRATION_ROUNDS,
     );
     same.child.kill('SIGTERM');
@@ -258,8 +263,8 @@ async function main() {
     say('\nAuthenticated GraphQL read vs a bare Apollo Server 5 on Fastify');
     const query = JSON.stringify({ query: '{ tenant { id name settings { retention_days } } }' });
     const gql = await interleave(
-      async () => (await load('tenantry graphql', { url: `${a.base}/graphql`, method: 'POST', headers: auth, body: query, duration: seconds, verify: (body) => body.includes(`"id":"${tenantId}"`) && !body.includes('"errors"') })).rps,
-      async () => (await load('apollo', { url: `${apollo.base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps,
+      async (seconds) => (await load('tenantry graphql', { url: `${a.base}/graphql`, method: 'POST', headers: auth, body: query, duration: seconds, verify: (body) => body.includes(`"id":"${tenantId}"`) && !body.includes('"errors"') })).rps,
+      async (seconds) => (await load('apollo', { url: `${apollo.base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps,
     );
     record({ name: 'authenticated GraphQL read', value: gql.a, unit: 'req/s', baseline: { name: 'bare Apollo', value: gql.b }, ratio: gql.ratio, target: '>= 0.80', pass: gql.ratio >= 0.8 });
 
@@ -271,8 +276,8 @@ async function main() {
     const tracked = await start(path.join(dist, 'bench/baselines/apollo.js'), { BENCH_ASYNC_CONTEXTS: String(asyncContexts) });
     say(`\nCalibration: bare Apollo with ${asyncContexts} AsyncLocalStorage instances in use vs none`);
     const tracking = await interleave(
-      async () => (await load('apollo tracked', { url: `${tracked.base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps,
-      async () => (await load('apollo', { url: `${apollo.base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps,
+      async (seconds) => (await load('apollo tracked', { url: `${tracked.base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps,
+      async (seconds) => (await load('apollo', { url: `${apollo.base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps,
       CALIBRATION_ROUNDS,
     );
     tracked.child.kill('SIGTERM');
@@ -295,13 +300,13 @@ async function main() {
     const hotP99: number[] = [];
     const consumeBody = JSON.stringify({ resource: 'llm', metric: 'tokens', amount: 1 });
     const hot = await interleave(
-      async () => {
+      async (seconds) => {
         const r = await load('consume hot', { url: `${a.base}/tenant/limits/resources/consume`, method: 'POST', headers: auth, body: consumeBody, duration: seconds, verify: (body) => body.includes('"allowed":true') });
         consumed += r.ok;
         hotP99.push(r.p99);
         return r.rps;
       },
-      async () => (await rawLoop(dbUrl, seconds, () => ['insert into bench_hot (id, n) values (1, 1) on conflict (id) do update set n = bench_hot.n + 1', []])).rps,
+      async (seconds) => (await rawLoop(dbUrl, seconds, () => ['insert into bench_hot (id, n) values (1, 1) on conflict (id) do update set n = bench_hot.n + 1', []])).rps,
     );
     // Requests still in flight when a timed round ends are answered after autocannon stops
     // counting: wait for the server to finish them before comparing. Up to one per connection
@@ -324,8 +329,8 @@ async function main() {
     const month = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1)).toISOString();
     const statementParams = [tenantId, '', 'calibration', 'units', 'month', month, [1], false, -1, new Date().toISOString().slice(0, 10), 'calibration', '[{},{}]'];
     const statement = await interleave(
-      async () => (await rawLoop(dbUrl, seconds, () => [CONSUME_ONE_SQL, statementParams], 'tenantry_consume_one')).rps,
-      async () => (await rawLoop(dbUrl, seconds, () => ['insert into bench_hot (id, n) values (1, 1) on conflict (id) do update set n = bench_hot.n + 1', []])).rps,
+      async (seconds) => (await rawLoop(dbUrl, seconds, () => [CONSUME_ONE_SQL, statementParams], 'tenantry_consume_one')).rps,
+      async (seconds) => (await rawLoop(dbUrl, seconds, () => ['insert into bench_hot (id, n) values (1, 1) on conflict (id) do update set n = bench_hot.n + 1', []])).rps,
       CALIBRATION_ROUNDS,
     );
     record({
@@ -347,12 +352,13 @@ async function main() {
     let userSeq = 0;
     const spreadCount = { n: 0 };
     const spread = await interleave(
-      async () => {
+      async (seconds) => {
         const r = await load('consume spread', {
           url: `${a.base}/tenant/limits/resources/consume`,
           method: 'POST',
           headers: auth,
-          amount: 4000,
+          // About a round's worth at this workload's rate: a fixed amount, so every request is counted.
+          amount: 800 * seconds,
           requests: [
             {
               setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ resource: 'chat', metric: 'messages', amount: 1, userId: `user-${userSeq++ % 1000}` }) }),
@@ -363,7 +369,7 @@ async function main() {
         spreadCount.n += r.ok;
         return r.rps;
       },
-      async () => (await rawLoop(dbUrl, seconds, (i) => ['insert into bench_hot (id, n) values ($1, 1) on conflict (id) do update set n = bench_hot.n + 1', [2 + (i % 1000)]])).rps,
+      async (seconds) => (await rawLoop(dbUrl, seconds, (i) => ['insert into bench_hot (id, n) values ($1, 1) on conflict (id) do update set n = bench_hot.n + 1', [2 + (i % 1000)]])).rps,
     );
     const users = await pool.query(`select count(distinct subject)::int as users, sum(value)::bigint as total from usage_counters where tenant_id = $1 and resource = 'chat'`, [tenantId]);
     record({
