@@ -96,6 +96,32 @@ interface KeyRow {
   tenant_deleted_at: Date | null;
 }
 
+/**
+ * A key as the cache keeps it: its row, and what every request presenting it is told, worked out
+ * when the row is loaded rather than on every request (the digest comparison, the principal).
+ */
+interface KnownKey {
+  row: KeyRow;
+  principal: Principal;
+  /** Infinity for a key that does not expire. */
+  expiresAtMs: number;
+}
+
+function knownKey(row: KeyRow): KnownKey {
+  const expiresAt = row.expires_at ? new Date(row.expires_at) : null;
+  // Shared by every request with this key while it is cached: frozen, so none can change it for the others.
+  const principal: Principal = Object.freeze({
+    keyId: row.id,
+    prefix: row.prefix,
+    keyTenantId: row.tenant_id,
+    scopes: Object.freeze([...row.scopes]),
+    environment: row.environment,
+    expiresAt,
+    operator: row.tenant_id === null && row.scopes.includes(PLATFORM_ADMIN),
+  });
+  return { row, principal, expiresAtMs: expiresAt ? expiresAt.getTime() : Infinity };
+}
+
 const KEY_CACHE_TTL_MS = 5000;
 
 export class ApiKeyService {
@@ -106,7 +132,7 @@ export class ApiKeyService {
    * Verified keys by digest, for a few seconds, while the change feed listens: a revocation,
    * rotation, suspension or deletion anywhere evicts them within milliseconds.
    */
-  private readonly cache: FeedCache<KeyRow>;
+  private readonly cache: FeedCache<KnownKey>;
 
   constructor(
     private readonly orm: MikroORM,
@@ -115,11 +141,11 @@ export class ApiKeyService {
     private readonly audit: AuditService,
     private readonly feed: ChangeFeed,
   ) {
-    this.cache = new FeedCache<KeyRow>(feed, KEY_CACHE_TTL_MS, (m, _digest, row) => (m.kind === 'key' ? row.id === m.id : m.kind === 'tenant' && row.tenant_id === m.id));
+    this.cache = new FeedCache<KnownKey>(feed, KEY_CACHE_TTL_MS, (m, _digest, { row }) => (m.kind === 'key' ? row.id === m.id : m.kind === 'tenant' && row.tenant_id === m.id));
   }
 
   /** `wellFormed` is asked only on a miss, before the database: see authenticate. */
-  private lookup(digest: string, wellFormed: () => boolean): MaybePromise<KeyRow | undefined> {
+  private lookup(digest: string, wellFormed: () => boolean): MaybePromise<KnownKey | undefined> {
     // Before the key is known, so is its tenant: this one lookup by digest runs as the platform.
     return this.cache.get(digest, () => (!wellFormed() ? Promise.resolve(undefined) : asPlatform(async () => {
       const [row] = await this.orm.em.getConnection().execute<KeyRow[]>(
@@ -129,7 +155,8 @@ export class ApiKeyService {
           where k.digest = ?`,
         [digest],
       );
-      return row;
+      // Compared once, here: a cached entry is found by this very digest.
+      return row && digestsEqual(row.digest, digest) ? knownKey(row) : undefined;
     })));
   }
 
@@ -151,28 +178,21 @@ export class ApiKeyService {
     // The format and checksum are checked before the database is asked, so a made-up key never
     // reaches it; not on a cache hit, where the digest alone proves this is the key verified
     // moments ago (parsing it again cost a REST read about 3 µs).
-    return andThen(this.lookup(digest, () => parseKey(rawKey) !== null), (row) => this.verified(row, digest));
+    return andThen(this.lookup(digest, () => parseKey(rawKey) !== null), (known) => this.verified(known));
   }
 
-  private verified(row: KeyRow | undefined, digest: string): Principal {
-    if (!row || !digestsEqual(row.digest, digest)) throw unauthenticated();
+  /** What changes with the time of the request is checked on every one; the rest was worked out on load. */
+  private verified(known: KnownKey | undefined): Principal {
+    if (!known) throw unauthenticated();
+    const { row } = known;
     if (row.revoked_at) throw unauthenticated();
-    if (row.expires_at && new Date(row.expires_at).getTime() <= Date.now()) throw unauthenticated();
+    if (known.expiresAtMs <= Date.now()) throw unauthenticated();
     if (row.tenant_id) {
       if (row.tenant_status === 'deleted' || row.tenant_deleted_at) throw unauthenticated();
       if (row.tenant_status === 'suspended') throw forbidden('Tenant is suspended');
     }
     this.lastUsed.mark(row.id);
-    const operator = row.tenant_id === null && row.scopes.includes(PLATFORM_ADMIN);
-    return {
-      keyId: row.id,
-      prefix: row.prefix,
-      keyTenantId: row.tenant_id,
-      scopes: row.scopes,
-      environment: row.environment,
-      expiresAt: row.expires_at ? new Date(row.expires_at) : null,
-      operator,
-    };
+    return known.principal;
   }
 
   /** Validates scopes for a new key of a tenant: known, well-formed, and held by the creator. */
