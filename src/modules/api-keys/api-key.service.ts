@@ -242,7 +242,8 @@ export class ApiKeyService {
       throw forbidden('A test key cannot create live keys');
     }
     // A key never mints one that outlives it: an expiring key's children expire no later.
-    const expiresAt = data.expiresAt ?? creator?.expiresAt ?? null;
+    // A copy: the creator's Date is shared by every request with that key while it is cached.
+    const expiresAt = data.expiresAt ?? (creator?.expiresAt ? new Date(creator.expiresAt) : null);
     if (creator?.expiresAt && expiresAt && expiresAt > creator.expiresAt) {
       throw badInput([{ field: 'expiresAt', message: `must not be later than the creating key's expiry (${creator.expiresAt.toISOString()})` }]);
     }
