@@ -98,9 +98,11 @@ describe('rename and expiry', () => {
 
   it('an expired key stops working at its expiry', async () => {
     const t = await h.register();
-    const k = await keyOf(t.key, { name: 'soon', scopes: ['tenant:read'], expires_at: new Date(Date.now() + 1500).toISOString() });
+    // Long enough for a loaded machine to create it and read once; short enough that the key is
+    // still in the 5-second cache when it expires, so the cached entry is what must refuse it.
+    const k = await keyOf(t.key, { name: 'soon', scopes: ['tenant:read'], expires_at: new Date(Date.now() + 4000).toISOString() });
     expect((await read(k.api_key)).statusCode).toBe(200);
-    await new Promise((r) => setTimeout(r, 1600));
+    await new Promise((r) => setTimeout(r, new Date(k.expires_at!).getTime() - Date.now() + 100));
     expect((await read(k.api_key)).statusCode).toBe(401);
   });
 });

@@ -31,8 +31,8 @@ const receiver = async (reply?: Receiver['reply']) => {
 };
 
 /** A worker with a short schedule, driven round by round by the test. */
-const worker = (options: WorkerOptions = {}, orm = h.orm) =>
-  new DeliveryWorker(orm, h.services.secrets, h.services.audit, new WebhookSender(true, 2000), (err) => {
+const worker = (options: WorkerOptions & { timeoutSeconds?: number } = {}, orm = h.orm) =>
+  new DeliveryWorker(orm, h.services.secrets, h.services.audit, new WebhookSender(true, (options.timeoutSeconds ?? 2) * 1000), (err) => {
     throw err;
   }, { timeoutSeconds: 2, retryDelaysSeconds: [0, 0], jitter: 0, ...options });
 
@@ -476,19 +476,23 @@ describe('delivery', () => {
     const other = await tenantSendingTo(fast);
     // The hanging endpoint's deliveries are due first, so they head the queue.
     for (let i = 0; i < 6; i++) await publish(t, 'memory.ingested', { i });
-    const w = worker({ batch: 4, perEndpoint: 2, pollIntervalMs: 20 });
+    // A send timeout longer than the test can take on a loaded machine: the hanging sends end
+    // only when the receiver is closed below.
+    const w = worker({ batch: 4, perEndpoint: 2, pollIntervalMs: 20, timeoutSeconds: 10 });
     await w.dispatch();
     for (let i = 0; i < 6; i++) await publish(other, 'memory.ingested', { i });
     w.start();
     try {
       await until("the other endpoint's six deliveries", () => fast.received.length === 6, 10_000, 10);
-      // All six went out while the hanging endpoint held its two sends (they end at the sender's
-      // 2 s timeout, recorded as attempts): no hanging send had finished yet.
+      // All six went out while the hanging endpoint held its two sends: none had finished yet.
       expect(hanging.received).toHaveLength(2);
       const [{ n }] = await h.sql<{ n: string }>('select count(*) as n from webhook_attempts where tenant_id = ?', [t.tenantId]);
       expect(Number(n)).toBe(0);
     } finally {
-      await w.stop();
+      // Stopped first, so nothing is claimed again; then the receiver's end ends the hanging sends.
+      const stopped = w.stop();
+      await hanging.close();
+      await stopped;
     }
     // stop() waited for the hanging sends: each is recorded as a failed attempt, due again.
     const attempts = await h.sql<{ success: boolean; error: string }>('select success, error from webhook_attempts where tenant_id = ?', [t.tenantId]);
@@ -583,7 +587,7 @@ describe('delivery', () => {
     const slow = worker({ leaseSeconds: 0 });
     await slow.dispatch();
     const first = slow.deliverDue();
-    await vi.waitFor(() => expect(r.received).toHaveLength(1));
+    await vi.waitFor(() => expect(r.received).toHaveLength(1), { timeout: 10_000 });
     // The lease is over: another worker claims the delivery, succeeds, records it.
     await worker().deliverDue();
     await first;
