@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -34,7 +34,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 /** graphql-js's "Did you mean ...?" hint: it names schema fields a client did not ask about. */
 const SUGGESTION = / ?Did you mean .+\?$/;
 
-export function createRequestContext(services: Services, request: FastifyRequest, scope?: DbScope): RequestContext {
+export function createRequestContext(services: Services, request: FastifyRequest, reply: FastifyReply, scope?: DbScope): RequestContext {
   return new RequestContext(services, {
     scope,
     requestId: request.id,
@@ -44,6 +44,8 @@ export function createRequestContext(services: Services, request: FastifyRequest
     // Added to the request's own logger (see request-log.ts), which the reply, logging "request
     // completed", shares: cheaper than a child per request.
     onPrincipal: (p) => (request.log as typeof request.log & Pick<RequestLog, 'setBindings'>).setBindings({ tenantId: p.keyTenantId, keyPrefix: p.prefix }),
+    // Straight onto the reply, at either door: GraphQL's answer needs no plugin hook for them.
+    onRateLimit: (info) => void reply.headers(rateHeaders(info)),
   });
 }
 
@@ -53,39 +55,40 @@ function reasonFor(status: number): string {
 
 /** Anything that is not a deliberate error is logged in full and shown as a bare 500. */
 function graphqlErrorPlugin(metrics?: Metrics): ApolloServerPlugin<RequestContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ errors, contextValue, logger }) {
-          for (const err of errors) {
-            metrics?.graphqlError(err.extensions?.code);
-            const original = unwrapResolverError(err);
-            if (!(original instanceof GraphQLError) && !databaseUnavailable(original)) {
-              logger.error(`request ${contextValue.requestId}: ${(original as Error)?.stack ?? String(original)}`);
-            }
-          }
-        },
-        async willSendResponse({ response, errors, contextValue }) {
-          // An unexpected error shows nothing of itself, only the id that finds it in the log.
-          if (response.body.kind === 'single') {
-            for (const e of response.body.singleResult.errors ?? []) {
-              if (e.extensions?.code === 'INTERNAL_SERVER_ERROR') (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
-            }
-          }
-          // The database is down or too slow: 503 with Retry-After, as REST answers.
-          if (errors?.some((e) => databaseUnavailable(unwrapResolverError(e)))) {
-            response.http.status = 503;
-            response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
-          }
-          // The same Retry-After and RateLimit-* headers REST sends, for clients that honour them.
-          const limited = errors?.find((e) => typeof e.extensions?.retryAfter === 'number');
-          if (limited) response.http.headers.set('retry-after', String(limited.extensions.retryAfter));
-          const info = contextValue.rateLimit ?? (limited?.extensions.rateLimit as RateInfo | undefined);
-          if (info) for (const [name, value] of Object.entries(rateHeaders(info))) response.http.headers.set(name, value);
-        },
-      };
+  const listener: GraphQLRequestListener<RequestContext> = {
+    async didEncounterErrors({ errors, contextValue, logger }) {
+      for (const err of errors) {
+        metrics?.graphqlError(err.extensions?.code);
+        const original = unwrapResolverError(err);
+        if (!(original instanceof GraphQLError) && !databaseUnavailable(original)) {
+          logger.error(`request ${contextValue.requestId}: ${(original as Error)?.stack ?? String(original)}`);
+        }
+      }
+    },
+    async willSendResponse({ response, errors, contextValue }) {
+      // An answer without errors has nothing to add: its RateLimit-* headers are on the reply.
+      if (!errors?.length) return;
+      // An unexpected error shows nothing of itself, only the id that finds it in the log.
+      if (response.body.kind === 'single') {
+        for (const e of response.body.singleResult.errors ?? []) {
+          if (e.extensions?.code === 'INTERNAL_SERVER_ERROR') (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+        }
+      }
+      // The database is down or too slow: 503 with Retry-After, as REST answers.
+      if (errors.some((e) => databaseUnavailable(unwrapResolverError(e)))) {
+        response.http.status = 503;
+        response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+      }
+      // A refusal by the rate limit: the same Retry-After and RateLimit-* headers REST sends.
+      const limited = errors.find((e) => typeof e.extensions?.retryAfter === 'number');
+      if (limited) {
+        response.http.headers.set('retry-after', String(limited.extensions.retryAfter));
+        const info = limited.extensions.rateLimit as RateInfo | undefined;
+        if (info) for (const [name, value] of Object.entries(rateHeaders(info))) response.http.headers.set(name, value);
+      }
     },
   };
+  return { requestDidStart: async () => listener };
 }
 
 const AUTHORIZED = 'tenantryAuthorized';
@@ -216,9 +219,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       preValidation(req, reply, done) {
         const scope = new DbScope();
         inScope(scope, () => {
-          const requestContext = createRequestContext(services, req, scope);
+          const requestContext = createRequestContext(services, req, reply, scope);
           const allowed = (ctx: ServiceContext) => {
-            if (requestContext.rateLimit) reply.headers(rateHeaders(requestContext.rateLimit));
             (req as AuthorizedRequest)[AUTHORIZED] = { scope, ctx };
             done();
           };
@@ -302,7 +304,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     },
   });
   await apollo.start();
-  const graphql = fastifyApolloHandler(apollo, { context: async (req) => createRequestContext(services, req, currentScope()) });
+  const graphql = fastifyApolloHandler(apollo, { context: async (req, reply) => createRequestContext(services, req, reply, currentScope()) });
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],

@@ -49,6 +49,8 @@ export interface RequestInfo {
   scope?: DbScope;
   /** Told who the caller is once the key is verified (the request's log lines name them). */
   onPrincipal?: (principal: Principal) => void;
+  /** Told the tenant's rate-limit state once this request is counted (the RateLimit-* headers). */
+  onRateLimit?: (info: RateInfo) => void;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -75,8 +77,6 @@ export function presentedKey(headers: RequestInfo['headers']): string | undefine
  * same way and hand services the same ServiceContext.
  */
 export class RequestContext {
-  /** The tenant's rate-limit state after this request, for the RateLimit-* headers. */
-  rateLimit?: RateInfo;
   private principalState?: MaybePromise<Principal | null>;
   private refusal?: unknown;
   private forked?: EntityManager;
@@ -131,7 +131,7 @@ export class RequestContext {
       if (!tenantId) return (this.principalState = principal);
       // Once per request, for both doors: the tenant's rate limit, then its API-call count.
       return andThen(this.services.rateLimiter.consume(() => this.em, tenantId), (info) => {
-        this.rateLimit = info ?? undefined;
+        if (info) this.info.onRateLimit?.(info);
         this.services.apiCalls.count(tenantId);
         return (this.principalState = principal);
       });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { print } from 'graphql';
 import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
@@ -12,14 +13,18 @@ const h = useHarness({ TENANTRY_RATE_LIMIT_PER_MINUTE: '5' });
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 const read = (t: Registered) => h.app.inject({ url: '/api/v1/tenant', headers: auth(t.key) });
+const gqlTenant = (key: string) => h.app.inject({ method: 'POST', url: '/graphql', headers: auth(key), payload: { query: print(CurrentTenant) } });
 
 describe("per-tenant rate limits on Tenantry's own API", () => {
   it('counts every authenticated request; past the limit 429 with Retry-After and RateLimit headers; a quiet tenant is unaffected', async () => {
     const noisy = await h.register();
     const quiet = await h.register();
     const answers = [];
-    for (let i = 0; i < 5; i++) answers.push(await read(noisy));
+    for (let i = 0; i < 4; i++) answers.push(await read(noisy));
+    // GraphQL counts in the same window and sends the same headers.
+    answers.push(await gqlTenant(noisy.key));
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    expect(answers[4].json().data.tenant.id).toBe(noisy.tenantId);
     expect(answers.map((a) => a.headers['ratelimit-remaining'])).toEqual(['4', '3', '2', '1', '0']);
     expect(answers[0].headers['ratelimit-limit']).toBe('5');
     expect(Number(answers[0].headers['ratelimit-reset'])).toBeGreaterThan(0);
@@ -28,8 +33,11 @@ describe("per-tenant rate limits on Tenantry's own API", () => {
     expect(limited.json()).toMatchObject({ error: 'Too Many Requests', message: expect.stringMatching(/Rate limit of 5 requests per 60 s/) });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.headers['ratelimit-remaining']).toBe('0');
-    const gql = await h.gql(CurrentTenant, {}, noisy.key);
-    expect(gql.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    const gql = await gqlTenant(noisy.key);
+    expect(gql.json().errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(Number(gql.headers['retry-after'])).toBeGreaterThan(0);
+    expect(gql.headers['ratelimit-remaining']).toBe('0');
+    expect(gql.headers['ratelimit-limit']).toBe('5');
     expect((await read(quiet)).statusCode).toBe(200);
   });
 
