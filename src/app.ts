@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -53,43 +53,22 @@ function reasonFor(status: number): string {
   return Object.values(ERROR_CODES).find((c) => c.status === status)?.reason ?? 'Error';
 }
 
-/** Anything that is not a deliberate error is logged in full and shown as a bare 500. */
-function graphqlErrorPlugin(metrics?: Metrics): ApolloServerPlugin<RequestContext> {
-  const listener: GraphQLRequestListener<RequestContext> = {
-    async didEncounterErrors({ errors, contextValue, logger }) {
-      for (const err of errors) {
-        metrics?.graphqlError(err.extensions?.code);
-        const original = unwrapResolverError(err);
-        if (!(original instanceof GraphQLError) && !databaseUnavailable(original)) {
-          logger.error(`request ${contextValue.requestId}: ${(original as Error)?.stack ?? String(original)}`);
-        }
-      }
-    },
-    async willSendResponse({ response, errors, contextValue }) {
-      // An answer without errors has nothing to add: its RateLimit-* headers are on the reply.
-      if (!errors?.length) return;
-      // An unexpected error shows nothing of itself, only the id that finds it in the log.
-      if (response.body.kind === 'single') {
-        for (const e of response.body.singleResult.errors ?? []) {
-          if (e.extensions?.code === 'INTERNAL_SERVER_ERROR') (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
-        }
-      }
-      // The database is down or too slow: 503 with Retry-After, as REST answers.
-      if (errors.some((e) => databaseUnavailable(unwrapResolverError(e)))) {
-        response.http.status = 503;
-        response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
-      }
-      // A refusal by the rate limit: the same Retry-After and RateLimit-* headers REST sends.
-      const limited = errors.find((e) => typeof e.extensions?.retryAfter === 'number');
-      if (limited) {
-        response.http.headers.set('retry-after', String(limited.extensions.retryAfter));
-        const info = limited.extensions.rateLimit as RateInfo | undefined;
-        if (info) for (const [name, value] of Object.entries(rateHeaders(info))) response.http.headers.set(name, value);
-      }
-    },
-  };
-  return { requestDidStart: async () => listener };
+/**
+ * What a GraphQL answer must carry besides its body, noted while Apollo formats its errors and
+ * applied to the reply once Apollo is done: a status (503 when the database is down) and headers
+ * (Retry-After, and a refusal's RateLimit-*). Not an Apollo plugin: any plugin with a request
+ * listener makes Apollo resolve a round of promises per listener in each of its phases, which
+ * cost every query about 5 % (measured; README: Performance), and errors are rare.
+ */
+interface GraphQLAnswer {
+  requestId: string;
+  log: FastifyRequest['log'];
+  status?: number;
+  headers?: Record<string, string>;
 }
+
+/** Keyed by the request's scope, the one per-request object formatError can reach (by async context). */
+const answers = new WeakMap<DbScope, GraphQLAnswer>();
 
 const AUTHORIZED = 'tenantryAuthorized';
 /** What Fastify itself sends with a serialized answer. */
@@ -282,7 +261,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
     plugins: [
       ...armor.plugins,
-      graphqlErrorPlugin(metrics),
       // No cache hints in this schema and no federation: these default plugins would only add
       // hooks (each a round of promises) to every request and field.
       ApolloServerPluginCacheControlDisabled(),
@@ -292,15 +270,33 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
     formatError: (raw, error) => {
-      // "Did you mean ...?" names schema fields the client did not ask about: in production it
-      // is removed from every error, validation's and the variables' alike.
-      const formatted = config.production ? { ...raw, message: raw.message.replace(SUGGESTION, '') } : raw;
+      const scope = currentScope();
+      const answer = scope && answers.get(scope);
+      metrics?.graphqlError(raw.extensions?.code);
       const original = unwrapResolverError(error);
       const down = databaseUnavailable(original);
-      if (down) return { message: down.message, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: RETRY_AFTER_SECONDS } };
-      if (isVariableErrorLimit(original)) return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
-      if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
-      return { message: 'Unexpected error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      // "Did you mean ...?" names schema fields the client did not ask about: in production it
+      // is removed from every error, validation's and the variables' alike.
+      const formatted = down
+        ? { message: down.message, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: RETRY_AFTER_SECONDS } }
+        : isVariableErrorLimit(original)
+          ? { ...raw, extensions: { code: 'BAD_USER_INPUT' } }
+          : config.production
+            ? { ...raw, message: raw.message.replace(SUGGESTION, '') }
+            : raw;
+      if (answer) {
+        // The database is down or too slow: 503 with Retry-After, as REST answers. A refusal by
+        // the rate limit: the same Retry-After and RateLimit-* headers REST sends.
+        if (down) answer.status = 503;
+        const { retryAfter, rateLimit } = formatted.extensions ?? {};
+        if (typeof retryAfter === 'number') answer.headers = { ...answer.headers, 'retry-after': String(retryAfter) };
+        if (rateLimit) answer.headers = { ...answer.headers, ...rateHeaders(rateLimit as RateInfo) };
+      }
+      if (down || original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+      // Anything that is not a deliberate error is logged in full and shown as a bare 500 that
+      // names only the request id that finds it in the log.
+      (answer?.log ?? app.log).error({ err: original }, 'unexpected error');
+      return { message: 'Unexpected error', extensions: { code: 'INTERNAL_SERVER_ERROR', ...(answer && { requestId: answer.requestId }) } };
     },
   });
   await apollo.start();
@@ -309,7 +305,16 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
     handler(req, reply) {
-      return inRequestScope(() => graphql.call(this, req as Parameters<typeof graphql>[0], reply as Parameters<typeof graphql>[1]));
+      return inRequestScope((scope) => {
+        const answer: GraphQLAnswer = { requestId: req.id, log: req.log };
+        answers.set(scope, answer);
+        const answered = graphql.call(this, req as Parameters<typeof graphql>[0], reply as Parameters<typeof graphql>[1]) as Promise<string | void>;
+        return answered.then((body) => {
+          if (answer.status) reply.code(answer.status);
+          if (answer.headers) reply.headers(answer.headers);
+          return body;
+        });
+      });
     },
   });
 

@@ -100,19 +100,24 @@ describe('structured logs', () => {
     const t = await h.register();
     const { app, lines } = await loggingApp({ logLevel: 'info', logRequests: false });
     await h.ownerSql('alter table tenant_settings rename to tenant_settings_gone');
-    let res;
+    let res, gql;
     try {
       res = await app.inject({ url: '/api/tenant-setting', headers: auth(t.key) });
+      gql = await app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', ...auth(t.key) }, payload: { query: '{ tenantSettings { name } }' } });
     } finally {
       await h.ownerSql('alter table tenant_settings_gone rename to tenant_settings');
       await app.close();
     }
     expect(res.statusCode).toBe(500);
+    expect(gql.json().errors[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: gql.headers['x-request-id'] });
     const entries = lines.map((l) => JSON.parse(l));
-    const failed = entries.find((e) => e.msg === 'unexpected error');
-    expect(failed).toMatchObject({ level: 50, reqId: res.headers['x-request-id'], tenantId: t.tenantId });
-    expect(t.key.startsWith(failed.keyPrefix)).toBe(true);
-    expect(failed.keyPrefix.length).toBeGreaterThan(5);
+    // At both doors: the REST request's line and the GraphQL request's, each with its stack.
+    for (const answer of [res, gql]) {
+      const failed = entries.find((e) => e.msg === 'unexpected error' && e.reqId === answer.headers['x-request-id']);
+      expect(failed).toMatchObject({ level: 50, tenantId: t.tenantId, err: { stack: expect.stringMatching(/tenant_settings/) } });
+      expect(t.key.startsWith(failed.keyPrefix)).toBe(true);
+      expect(failed.keyPrefix.length).toBeGreaterThan(5);
+    }
     expect(lines.join('\n')).not.toContain(t.key);
   });
 
