@@ -115,6 +115,37 @@ describe('GraphQL abuse limits (graphql-armor), before any resolver or SQL', () 
     expect(rest.headers['cache-control']).toBe('no-store');
   });
 
+  it('stamps every kind of answer with its request id and no-store, whichever step answered it', async () => {
+    const key = (await h.register()).key;
+    const json = { 'content-type': 'application/json' };
+    const answers = {
+      'REST read': await h.app.inject({ url: '/api/v1/tenant', headers: { authorization: `Bearer ${key}` } }),
+      'REST without a key': await h.app.inject({ url: '/api/v1/tenant' }),
+      // Refused while its body is parsed, before the route's own hook runs.
+      'REST with malformed JSON': await h.app.inject({ method: 'PATCH', url: '/api/v1/tenant', headers: { ...json, authorization: `Bearer ${key}` }, payload: '{"name":' }),
+      'REST with a body of the wrong shape': await h.app.inject({ method: 'PATCH', url: '/api/v1/tenant', headers: { ...json, authorization: `Bearer ${key}` }, payload: '{"name":7}' }),
+      GraphQL: await post(h, '{ tenant { id } }', key),
+      'GraphQL that does not parse': await post(h, '{ tenant { id }', key),
+      'an unknown route': await h.app.inject({ url: '/nowhere' }),
+      'a malformed path': await h.app.inject({ url: '/api/v1/tenants/%E0%A4%A' }),
+      'the health check': await h.app.inject({ url: '/healthz' }),
+      'the OpenAPI document': await h.app.inject({ url: '/openapi.json' }),
+    };
+    const seen = Object.fromEntries(Object.entries(answers).map(([what, res]) => [what, [res.statusCode >= 400, res.headers['cache-control'], typeof res.headers['x-request-id']]]));
+    expect(seen).toEqual({
+      'REST read': [false, 'no-store', 'string'],
+      'REST without a key': [true, 'no-store', 'string'],
+      'REST with malformed JSON': [true, 'no-store', 'string'],
+      'REST with a body of the wrong shape': [true, 'no-store', 'string'],
+      GraphQL: [false, 'no-store', 'string'],
+      'GraphQL that does not parse': [true, 'no-store', 'string'],
+      'an unknown route': [true, 'no-store', 'string'],
+      'a malformed path': [true, 'no-store', 'string'],
+      'the health check': [false, 'no-store', 'string'],
+      'the OpenAPI document': [false, 'no-store', 'string'],
+    });
+  });
+
   it('answers variables with more invalid values than graphql-js reports as bad input, not an internal error', async () => {
     const t = await h.register();
     const res = await h.app.inject({
