@@ -82,6 +82,22 @@ describe('GraphQL abuse limits (graphql-armor), before any resolver or SQL', () 
     expect(textPlain.statusCode).toBeGreaterThanOrEqual(400);
   });
 
+  it('answers a query sent by GET, its document, variables and operation name read from the query string', async () => {
+    const t = await h.register();
+    const params = new URLSearchParams({
+      query: 'query Other { __typename } query Mine($withId: Boolean!) { tenant { id @include(if: $withId) name } }',
+      variables: JSON.stringify({ withId: false }),
+      operationName: 'Mine',
+    });
+    const res = await h.app.inject({ method: 'GET', url: `/graphql?${params}`, headers: { authorization: `Bearer ${t.key}`, 'apollo-require-preflight': 'true' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ data: { tenant: { name: expect.any(String) } } });
+    // A mutation is never run by GET.
+    const mutation = new URLSearchParams({ query: 'mutation { revokeApiKey(id: "00000000-0000-4000-8000-000000000000") { id } }' });
+    const refused = await h.app.inject({ method: 'GET', url: `/graphql?${mutation}`, headers: { authorization: `Bearer ${t.key}`, 'apollo-require-preflight': 'true' } });
+    expect(refused.statusCode).toBe(405);
+  });
+
   it('development suggests field names; production does not, and has no introspection or landing page', async () => {
     const devKey = (await h.register()).key;
     expect((await post(h, '{ tenant { nme } }', devKey)).json().errors[0].message).toMatch(/Did you mean/);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from '../modules/api-keys/api-key.resolver';
 import { AuditResolver } from '../modules/audit/audit.resolver';
@@ -23,7 +23,8 @@ let cached: Promise<GraphQLSchema> | undefined;
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   cached ??= buildSchema({
     resolvers: [...RESOLVERS],
-    directives: [requiresScopesDirective, publicDirective],
+    // Given directives replace graphql-js's defaults, so @include, @skip and @deprecated are listed too.
+    directives: [...specifiedDirectives, requiresScopesDirective, publicDirective],
     // Services validate input (one rule for both doors); class-validator is not used.
     validate: false,
   }).then(enforceScopeDirectives);
