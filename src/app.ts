@@ -6,7 +6,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +17,7 @@ import { currentScope, DbScope, inRequestScope, inScope } from './db/tenant-scop
 import { AppError, databaseUnavailable, ERROR_CODES, isVariableErrorLimit, RETRY_AFTER_SECONDS } from './errors';
 import { GRAPHQL_LIMITS, graphqlArmor } from './graphql/armor';
 import { Metrics } from './metrics';
+import { apolloHandler } from './graphql/http';
 import { buildGraphQLSchema } from './graphql/schema';
 import { registerDocs } from './rest/docs';
 import { checkAnswer, runRoute } from './rest/route-table';
@@ -312,7 +312,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     },
   });
   await apollo.start();
-  const graphql = fastifyApolloHandler(apollo, { context: async (req, reply) => createRequestContext(services, req, reply, currentScope()) });
+  const graphql = apolloHandler(apollo, async (req, reply) => createRequestContext(services, req, reply, currentScope()));
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
@@ -320,11 +320,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       return inRequestScope((scope) => {
         const answer: GraphQLAnswer = { requestId: req.id, log: req.log };
         answers.set(scope, answer);
-        const answered = graphql.call(this, req as Parameters<typeof graphql>[0], reply as Parameters<typeof graphql>[1]) as Promise<string | void>;
-        return answered.then((body) => {
+        return graphql(req, reply, () => {
           if (answer.status) reply.code(answer.status);
           if (answer.headers) reply.headers(answer.headers);
-          return body;
         });
       });
     },
