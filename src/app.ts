@@ -289,13 +289,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       const down = databaseUnavailable(original);
       // "Did you mean ...?" names schema fields the client did not ask about: in production it
       // is removed from every error, validation's and the variables' alike.
+      const shown = config.production ? { ...raw, message: raw.message.replace(SUGGESTION, '') } : raw;
       const formatted = down
         ? { message: down.message, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: RETRY_AFTER_SECONDS } }
         : isVariableErrorLimit(original)
-          ? { ...raw, extensions: { code: 'BAD_USER_INPUT' } }
-          : config.production
-            ? { ...raw, message: raw.message.replace(SUGGESTION, '') }
-            : raw;
+          ? { ...shown, extensions: { code: 'BAD_USER_INPUT' } }
+          : shown;
       if (answer) {
         // The database is down or too slow: 503 with Retry-After, as REST answers. A refusal by
         // the rate limit: the same Retry-After and RateLimit-* headers REST sends.
