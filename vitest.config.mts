@@ -11,6 +11,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    // As the entry points do, before MikroORM makes its storages (src/async-context.ts).
+    setupFiles: ['src/async-context.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,

@@ -1,3 +1,5 @@
+// First: every AsyncLocalStorage made after it, MikroORM's included, shares one frame.
+import './async-context';
 import 'reflect-metadata';
 import os from 'node:os';
 import { buildApp } from './app';

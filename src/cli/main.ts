@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: every AsyncLocalStorage made after it, MikroORM's included, shares one frame.
+import '../async-context';
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
