@@ -270,8 +270,9 @@ async function main() {
 
     // Calibration, no target: on Node 20 every AsyncLocalStorage in use adds work to every
     // promise, and Apollo makes dozens per request. The same bare Apollo, with as many storages
-    // in use as the Tenantry process now has (MikroORM's own and the row-level scope), the first
-    // carrying a store per request as the scope does: what that tracking alone costs it.
+    // in use as the Tenantry process now has (one: the row-level scope and MikroORM's storages
+    // share its frame, src/async-context.ts), the first carrying a store per request as the
+    // scope does: what that tracking alone costs it.
     const { asyncContexts } = await probe(a.child);
     const tracked = await start(path.join(dist, 'bench/baselines/apollo.js'), { BENCH_ASYNC_CONTEXTS: String(asyncContexts) });
     say(`\nCalibration: bare Apollo with ${asyncContexts} AsyncLocalStorage instances in use vs none`);
