@@ -101,8 +101,13 @@ describe.runIf(FRAMES_NEEDED)('one async context frame for every storage', () =>
         });
         expect(await later).toBeUndefined();
         expect(s.getStore()).toBe('value');
+        // A function that runs in another context, where the storage holds another value.
+        const sibling = s.run('sibling', () => AsyncLocalStorage.bind(() => s.getStore()));
+        expect(sibling()).toBe('sibling');
         s.disable();
-        expect([s.getStore(), other.getStore()]).toEqual([undefined, 'kept']);
+        // Gone everywhere, as with Node's own, until the storage is used again.
+        expect([s.getStore(), sibling(), other.getStore()]).toEqual([undefined, undefined, 'kept']);
+        expect(s.run('again', () => s.getStore())).toBe('again');
       });
       await new Promise<void>((resolve) =>
         setImmediate(() => {
