@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
+import { Histogram, Registry } from 'prom-client';
 import { buildApp } from '../src/app';
 import { loadConfig, type Config } from '../src/config';
+import { RequestDurations } from '../src/metrics';
 import { RequestLog } from '../src/request-log';
 import { createServices } from '../src/services';
 import { useHarness } from './support/harness';
@@ -59,6 +61,37 @@ describe('Prometheus metrics at /metrics', () => {
     // One at a time: nothing to batch, a statement each.
     expect(delta(/^tenantry_hot_consumes_total /)).toBe(3);
     expect(delta(/^tenantry_hot_statements_total /)).toBe(3);
+  });
+
+  it("exports request durations exactly as prom-client's own histogram would", async () => {
+    const config = { name: 'durations', help: 'Durations', labelNames: ['method', 'route'] as const, buckets: [0.001, 0.01, 0.5] };
+    const ours = new Registry();
+    const theirs = new Registry();
+    const durations = new RequestDurations({ ...config, labelNames: [...config.labelNames], registers: [ours] });
+    const reference = new Histogram({ ...config, labelNames: [...config.labelNames], registers: [theirs] });
+    const get = durations.series({ method: 'GET', route: '/a/:id' });
+    const post = durations.series({ method: 'POST', route: 'quote"back\\slash' });
+    // On a bound, between, past the last, zero: every bucket edge.
+    const seen: [typeof get, string, number][] = [
+      [get, 'GET', 0.001], [get, 'GET', 0.0005], [get, 'GET', 0.2], [get, 'GET', 7], [get, 'GET', 0],
+      [post, 'POST', 0.01], [post, 'POST', 0.5], [post, 'POST', 0.0100001],
+    ];
+    for (const [series, method, seconds] of seen) {
+      series.observe(seconds);
+      reference.observe({ method, route: series.labels.route }, seconds);
+    }
+    expect(await ours.metrics()).toBe(await theirs.metrics());
+    // As JSON too (the cluster aggregator's form), but for prom-client's empty exemplar fields.
+    const withoutExemplars = (metrics: Awaited<ReturnType<Registry['getMetricsAsJSON']>>) =>
+      metrics.map((m) => ({ ...m, values: m.values.map(({ exemplar: _, ...v }: { exemplar?: unknown }) => v) }));
+    expect(withoutExemplars(await ours.getMetricsAsJSON())).toEqual(withoutExemplars(await theirs.getMetricsAsJSON()));
+    expect(await ours.metrics()).toContain('durations_bucket{le="0.01",method="POST",route="quote\\"back\\\\slash"} 1');
+    ours.resetMetrics();
+    theirs.resetMetrics();
+    get.observe(0.002);
+    reference.observe({ method: 'GET', route: '/a/:id' }, 0.002);
+    // prom-client forgets reset series; ours keeps them at zero, which Prometheus reads the same.
+    expect(await ours.metrics()).toContain((await theirs.metrics()).split('\n').find((l) => l.includes('le="0.01"')));
   });
 
   it('is off with TENANTRY_METRICS=false', async () => {
