@@ -16,15 +16,45 @@ import { syncBuiltinESMExports } from 'node:module';
  * storage's value changes: a request scope entered, a transaction or flush begun.
  */
 const NativeStorage = hooks.AsyncLocalStorage;
-type Frame = Readonly<Record<symbol, unknown>>;
+
+/**
+ * One storage's value in front of the rest of its context's values: a short list, each storage
+ * in it at most once. Cheaper to make than a copied object of every value, and of one shape, so
+ * reading it stays fast (a copied object took 1.2 % of a cached REST read's CPU, profiled).
+ */
+class Frame {
+  constructor(
+    readonly key: symbol,
+    readonly value: unknown,
+    readonly next: Frame | undefined,
+  ) {}
+}
+
 const frames = new NativeStorage<Frame>();
+
+function valueIn(frame: Frame | undefined, key: symbol): unknown {
+  for (let f = frame; f; f = f.next) if (f.key === key) return f.value;
+  return undefined;
+}
+
+/** `frame` with `key` set to `value`: the entries before its old one are copied, the rest shared. */
+function withValue(frame: Frame | undefined, key: symbol, value: unknown): Frame {
+  let found = frame;
+  while (found && found.key !== key) found = found.next;
+  if (!found) return new Frame(key, value, frame);
+  const before: Frame[] = [];
+  for (let f = frame; f !== found; f = f!.next) before.push(f!);
+  let rest = found.next;
+  for (let i = before.length - 1; i >= 0; i--) rest = new Frame(before[i].key, before[i].value, rest);
+  return new Frame(key, value, rest);
+}
 
 export class FramedStorage<T> extends NativeStorage<T> {
   readonly #key = Symbol('store');
   #disabled = false;
 
   override getStore(): T | undefined {
-    return this.#disabled ? undefined : (frames.getStore()?.[this.#key] as T | undefined);
+    return this.#disabled ? undefined : (valueIn(frames.getStore(), this.#key) as T | undefined);
   }
 
   override run<R, A extends unknown[]>(store: T, callback: (...args: A) => R, ...args: A): R {
@@ -34,7 +64,7 @@ export class FramedStorage<T> extends NativeStorage<T> {
 
   override enterWith(store: T): void {
     this.#disabled = false;
-    frames.enterWith({ ...frames.getStore(), [this.#key]: store });
+    frames.enterWith(withValue(frames.getStore(), this.#key, store));
   }
 
   override exit<R, A extends unknown[]>(callback: (...args: A) => R, ...args: A): R {
@@ -49,8 +79,8 @@ export class FramedStorage<T> extends NativeStorage<T> {
   #within<R, A extends unknown[]>(store: T | undefined, callback: (...args: A) => R, args: A): R {
     const frame = frames.getStore();
     // As Node's own: a store already current costs no new context.
-    if (Object.is(frame?.[this.#key], store)) return callback(...args);
-    return frames.run({ ...frame, [this.#key]: store }, callback, ...args);
+    if (Object.is(valueIn(frame, this.#key), store)) return callback(...args);
+    return frames.run(withValue(frame, this.#key, store), callback, ...args);
   }
 }
 

@@ -89,6 +89,39 @@ describe.runIf(FRAMES_NEEDED)('one async context frame for every storage', () =>
     results.forEach((mine, i) => expect(mine).toEqual([i, i, i, i, i]));
   });
 
+  it('changes one storage of several without touching the others, at any depth of the frame', async () => {
+    const [a, b, c] = [new AsyncLocalStorage<string>(), new AsyncLocalStorage<string>(), new AsyncLocalStorage<string>()];
+    const values = () => [a.getStore(), b.getStore(), c.getStore()];
+    a.run('a1', () =>
+      b.run('b1', () =>
+        c.run('c1', () => {
+          // a is the frame's oldest value: changing it copies the two set after it.
+          a.run('a2', () => {
+            expect(values()).toEqual(['a2', 'b1', 'c1']);
+            b.exit(() => expect(values()).toEqual(['a2', undefined, 'c1']));
+            c.run('c2', () => expect(values()).toEqual(['a2', 'b1', 'c2']));
+            expect(values()).toEqual(['a2', 'b1', 'c1']);
+          });
+          expect(values()).toEqual(['a1', 'b1', 'c1']);
+        }),
+      ),
+    );
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        // Entering again and again in one context replaces the value each time.
+        for (let i = 0; i < 1000; i++) {
+          a.enterWith(`a${i}`);
+          b.enterWith(`b${i}`);
+        }
+        void Promise.resolve().then(() => {
+          expect(values()).toEqual(['a999', 'b999', undefined]);
+          resolve();
+        });
+      }),
+    );
+    expect(values()).toEqual([undefined, undefined, undefined]);
+  });
+
   it('supports exit, enterWith and disable as Node does', async () => {
     const s = new AsyncLocalStorage<string>();
     const other = new AsyncLocalStorage<string>();
