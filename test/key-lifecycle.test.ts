@@ -152,12 +152,12 @@ describe('last use', () => {
     const t = await h.register();
     const [{ id }] = await h.sql('select id from api_keys where tenant_id = ?', [t.tenantId]);
     const start = new Date('2030-01-01T00:00:00Z');
-    recorder.mark(id, start);
-    recorder.mark(id, new Date(start.getTime() + 30_000));
+    recorder.mark(id, start.getTime());
+    recorder.mark(id, start.getTime() + 30_000);
     await recorder.flush();
     const [first] = await h.sql('select last_used_at from api_keys where id = ?', [id]);
     expect(new Date(first.last_used_at).toISOString()).toBe(start.toISOString());
-    recorder.mark(id, new Date(start.getTime() + 61_000));
+    recorder.mark(id, start.getTime() + 61_000);
     await recorder.flush();
     const [second] = await h.sql('select last_used_at from api_keys where id = ?', [id]);
     expect(new Date(second.last_used_at).getTime()).toBe(start.getTime() + 61_000);

@@ -10,7 +10,8 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
  * per key. A crash loses at most one interval of last-used times, never anything else.
  */
 export class LastUsedRecorder extends PeriodicFlush {
-  private pending = new Map<string, Date>();
+  /** Per key, the time (ms since the epoch) to write. Numbers: no Date is made per request. */
+  private pending = new Map<string, number>();
   /** When each key's use was last queued for writing. */
   private recorded = new Map<string, number>();
 
@@ -21,10 +22,11 @@ export class LastUsedRecorder extends PeriodicFlush {
     super();
   }
 
-  mark(keyId: string, at = new Date()): void {
+  /** `at` in ms since the epoch. */
+  mark(keyId: string, at = Date.now()): void {
     const last = this.recorded.get(keyId);
-    if (last !== undefined && at.getTime() - last < LAST_USED_RESOLUTION_MS) return;
-    this.recorded.set(keyId, at.getTime());
+    if (last !== undefined && at - last < LAST_USED_RESOLUTION_MS) return;
+    this.recorded.set(keyId, at);
     this.pending.set(keyId, at);
   }
 
@@ -35,7 +37,7 @@ export class LastUsedRecorder extends PeriodicFlush {
     const batch = [...this.pending];
     this.pending = new Map();
     // One JSON parameter rather than arrays: the query builder would expand arrays into lists.
-    const rows = JSON.stringify(batch.map(([id, at]) => ({ id, at: at.toISOString() })));
+    const rows = JSON.stringify(batch.map(([id, at]) => ({ id, at: new Date(at).toISOString() })));
     try {
       await this.orm.em.getConnection().execute(
         `update api_keys k set last_used_at = v.at
