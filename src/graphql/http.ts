@@ -25,7 +25,7 @@ export function apolloHandler<Context extends BaseContext>(
   };
 }
 
-export function graphqlRequest(req: FastifyRequest): HTTPGraphQLRequest {
+function graphqlRequest(req: FastifyRequest): HTTPGraphQLRequest {
   const headers = new HeaderMap();
   for (const name in req.headers) {
     const value = req.headers[name];
