@@ -37,17 +37,15 @@ function valueIn(frame: Frame | undefined, key: symbol): unknown {
   return undefined;
 }
 
-/** `frame` with `key` set to `value`: the entries before its old one are copied, the rest shared. */
-function withValue(frame: Frame | undefined, key: symbol, value: unknown): Frame {
-  let found = frame;
-  while (found && found.key !== key) found = found.next;
-  if (!found) return new Frame(key, value, frame);
-  const before: Frame[] = [];
-  for (let f = frame; f !== found; f = f!.next) before.push(f!);
-  let rest = found.next;
-  for (let i = before.length - 1; i >= 0; i--) rest = new Frame(before[i].key, before[i].value, rest);
-  return new Frame(key, value, rest);
+/** `frame` without `key`'s entry: the entries before it are copied, the rest shared. */
+function without(frame: Frame | undefined, key: symbol): Frame | undefined {
+  if (!frame) return undefined;
+  if (frame.key === key) return frame.next;
+  const rest = without(frame.next, key);
+  return rest === frame.next ? frame : new Frame(frame.key, frame.value, rest);
 }
+
+const withValue = (frame: Frame | undefined, key: symbol, value: unknown) => new Frame(key, value, without(frame, key));
 
 export class FramedStorage<T> extends NativeStorage<T> {
   readonly #key = Symbol('store');
