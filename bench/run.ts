@@ -170,6 +170,33 @@ function probe(child: ChildProcess, options: { gc?: boolean; reset?: boolean } =
   });
 }
 
+/**
+ * Calibration, no target: on Node 20 every AsyncLocalStorage in use adds work to every promise
+ * and other async resource the process makes. A second copy of a bare baseline, with as many
+ * storages in use as the Tenantry process has (one: the row-level scope and MikroORM's storages
+ * share its frame, src/async-context.ts), the first carrying a store per request as the scope
+ * does, against the plain one: what that tracking alone costs it.
+ */
+async function trackingCalibration(baseline: string, script: string, asyncContexts: number, load: (base: string, seconds: number) => Promise<number>, plain: string) {
+  const tracked = await start(path.join(dist, script), { BENCH_ASYNC_CONTEXTS: String(asyncContexts) });
+  say(`\nCalibration: ${baseline} with ${asyncContexts} AsyncLocalStorage instances in use vs none`);
+  const tracking = await interleave(
+    (seconds) => load(tracked.base, seconds),
+    (seconds) => load(plain, seconds),
+    CALIBRATION_ROUNDS,
+  ).finally(() => tracked.child.kill('SIGTERM'));
+  record({
+    name: `calibration: ${baseline} with ${asyncContexts} AsyncLocalStorage instances in use`,
+    value: tracking.a,
+    unit: 'req/s',
+    baseline: { name: baseline, value: tracking.b },
+    ratio: tracking.ratio,
+    target: 'none (reference)',
+    pass: asyncContexts > 0,
+    note: 'as many as the Tenantry process has in use',
+  });
+}
+
 async function main() {
   const began = Date.now();
   let embedded: EmbeddedDatabase | undefined;
@@ -222,11 +249,17 @@ async function main() {
     ]);
     const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
 
+    // Each baseline's read, on any copy of it.
+    const fastifyRead = async (base: string, seconds: number) => (await load('fastify', { url: `${base}/`, duration: seconds, verify: (body) => body.includes('"tenant_id"') })).rps;
+    const query = JSON.stringify({ query: '{ tenant { id name settings { retention_days } } }' });
+    const apolloRead = async (base: string, seconds: number) =>
+      (await load('apollo', { url: `${base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps;
+
     // 1. Authenticated REST read.
     say('\nAuthenticated REST read: GET /api/v1/tenant vs a bare Fastify handler');
     const rest = await interleave(
       async (seconds) => (await load('tenantry rest', { url: `${a.base}/api/v1/tenant`, headers: auth, duration: seconds, verify: (body) => body.includes(`"tenant_id":"${tenantId}"`) })).rps,
-      async (seconds) => (await load('fastify', { url: `${fastify.base}/`, duration: seconds, verify: (body) => body.includes('"tenant_id"') })).rps,
+      (seconds) => fastifyRead(fastify.base, seconds),
     );
     record({ name: 'authenticated REST read', value: rest.a, unit: 'req/s', baseline: { name: 'bare Fastify', value: rest.b }, ratio: rest.ratio, target: '>= 0.70', pass: rest.ratio >= 0.7 });
 
@@ -244,7 +277,7 @@ async function main() {
     say("\nCalibration: bare Fastify sending Tenantry's answer (the same body and headers) vs the constant");
     const sameBytes = await interleave(
       async (seconds) => (await load('fastify, same answer', { url: `${same.base}/`, duration: seconds, verify: (body) => body.includes(`"tenant_id":"${tenantId}"`) })).rps,
-      async (seconds) => (await load('fastify', { url: `${fastify.base}/`, duration: seconds, verify: (body) => body.includes('"tenant_id"') })).rps,
+      (seconds) => fastifyRead(fastify.base, seconds),
       CALIBRATION_ROUNDS,
     );
     same.child.kill('SIGTERM');
@@ -259,39 +292,19 @@ async function main() {
       note: `a ${Buffer.byteLength(answer.body)}-byte body and ${Object.keys(answer.headers).join(', ')}`,
     });
 
+    // By now Tenantry has run transactions, so MikroORM's storages are in use, as in service.
+    const { asyncContexts } = await probe(a.child);
+    await trackingCalibration('bare Fastify', 'bench/baselines/fastify.js', asyncContexts, fastifyRead, fastify.base);
+
     // 2. Authenticated GraphQL read.
     say('\nAuthenticated GraphQL read vs a bare Apollo Server 5 on Fastify');
-    const query = JSON.stringify({ query: '{ tenant { id name settings { retention_days } } }' });
     const gql = await interleave(
       async (seconds) => (await load('tenantry graphql', { url: `${a.base}/graphql`, method: 'POST', headers: auth, body: query, duration: seconds, verify: (body) => body.includes(`"id":"${tenantId}"`) && !body.includes('"errors"') })).rps,
-      async (seconds) => (await load('apollo', { url: `${apollo.base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps,
+      (seconds) => apolloRead(apollo.base, seconds),
     );
     record({ name: 'authenticated GraphQL read', value: gql.a, unit: 'req/s', baseline: { name: 'bare Apollo', value: gql.b }, ratio: gql.ratio, target: '>= 0.80', pass: gql.ratio >= 0.8 });
 
-    // Calibration, no target: on Node 20 every AsyncLocalStorage in use adds work to every
-    // promise, and Apollo makes dozens per request. The same bare Apollo, with as many storages
-    // in use as the Tenantry process now has (one: the row-level scope and MikroORM's storages
-    // share its frame, src/async-context.ts), the first carrying a store per request as the
-    // scope does: what that tracking alone costs it.
-    const { asyncContexts } = await probe(a.child);
-    const tracked = await start(path.join(dist, 'bench/baselines/apollo.js'), { BENCH_ASYNC_CONTEXTS: String(asyncContexts) });
-    say(`\nCalibration: bare Apollo with ${asyncContexts} AsyncLocalStorage instances in use vs none`);
-    const tracking = await interleave(
-      async (seconds) => (await load('apollo tracked', { url: `${tracked.base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps,
-      async (seconds) => (await load('apollo', { url: `${apollo.base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps,
-      CALIBRATION_ROUNDS,
-    );
-    tracked.child.kill('SIGTERM');
-    record({
-      name: `calibration: bare Apollo with ${asyncContexts} AsyncLocalStorage instances in use`,
-      value: tracking.a,
-      unit: 'req/s',
-      baseline: { name: 'bare Apollo', value: tracking.b },
-      ratio: tracking.ratio,
-      target: 'none (reference)',
-      pass: asyncContexts > 0,
-      note: 'as many as the Tenantry process has in use',
-    });
+    await trackingCalibration('bare Apollo', 'bench/baselines/apollo.js', asyncContexts, apolloRead, apollo.base);
 
     // 3. Atomic consume on one hot counter, and spread over 1,000 users; totals checked exactly.
     say('\nAtomic consume (32 clients) vs a raw pg INSERT ... ON CONFLICT DO UPDATE loop');
