@@ -296,6 +296,27 @@ async function main() {
     const { asyncContexts } = await probe(a.child);
     await trackingCalibration('bare Fastify', 'bench/baselines/fastify.js', asyncContexts, fastifyRead, fastify.base);
 
+    // Calibration, no target: Tenantry's cheapest route, /healthz (no key, no database, a
+    // constant answer from an async handler, as bare Fastify's), against bare Fastify. What every
+    // Tenantry request pays before any work of its own: the request id and no-store headers, the
+    // request's logger, the metrics, the shutdown hook and the async-context tracking.
+    say("\nCalibration: Tenantry's /healthz vs bare Fastify");
+    const health = await interleave(
+      async (seconds) => (await load('tenantry healthz', { url: `${a.base}/healthz`, duration: seconds, verify: (body) => body.includes('"status":"ok"') })).rps,
+      (seconds) => fastifyRead(fastify.base, seconds),
+      CALIBRATION_ROUNDS,
+    );
+    record({
+      name: "calibration: Tenantry's /healthz",
+      value: health.a,
+      unit: 'req/s',
+      baseline: { name: 'bare Fastify', value: health.b },
+      ratio: health.ratio,
+      target: 'none (reference)',
+      pass: true,
+      note: 'no key, no database: what every request pays before any work of its own',
+    });
+
     // 2. Authenticated GraphQL read.
     say('\nAuthenticated GraphQL read vs a bare Apollo Server 5 on Fastify');
     const gql = await interleave(
