@@ -106,20 +106,30 @@ async function load(label: string, opts: Cannon & { verify: (body: string) => bo
   return { rps: result['2xx'] / seconds, ok: result['2xx'], p99: result.latency.p99 };
 }
 
-/** A B A B ...: the medians of each side, and their ratio. */
-async function interleave(
-  a: (seconds: number) => Promise<number>,
-  b: (seconds: number) => Promise<number>,
-  rounds = ROUNDS,
-): Promise<{ a: number; b: number; ratio: number }> {
+type Side = (seconds: number) => Promise<number>;
+const warmed = new WeakSet<Side>();
+
+/**
+ * A B A B ...: the medians of each side, and their ratio. A side may be several processes of
+ * the same server, taken in turn round by round: one process can run a few percent faster or
+ * slower than another of the same code for its whole life (README: Noise), and the headline
+ * rows spread that over two processes a side rather than leave it to one.
+ */
+async function interleave(a: Side | Side[], b: Side | Side[], rounds = ROUNDS): Promise<{ a: number; b: number; ratio: number }> {
+  const aSides = [a].flat();
+  const bSides = [b].flat();
   const as: number[] = [];
   const bs: number[] = [];
-  // One short unrecorded round each first: JIT, pools and caches warm, on both sides alike.
-  await a(WARM_SECONDS);
-  await b(WARM_SECONDS);
+  // One short unrecorded round each first: JIT, pools and caches warm, on every side alike. A
+  // side that a row before has loaded is warm already (it keeps the run under 10 minutes).
+  for (const side of [...aSides, ...bSides]) {
+    if (warmed.has(side)) continue;
+    await side(WARM_SECONDS);
+    warmed.add(side);
+  }
   for (let i = 0; i < rounds; i++) {
-    as.push(await a(ROUND_SECONDS));
-    bs.push(await b(ROUND_SECONDS));
+    as.push(await aSides[i % aSides.length](ROUND_SECONDS));
+    bs.push(await bSides[i % bSides.length](ROUND_SECONDS));
   }
   const ma = median(as);
   const mb = median(bs);
@@ -177,12 +187,12 @@ function probe(child: ChildProcess, options: { gc?: boolean; reset?: boolean } =
  * share its frame, src/async-context.ts), the first carrying a store per request as the scope
  * does, against the plain one: what that tracking alone costs it.
  */
-async function trackingCalibration(baseline: string, script: string, asyncContexts: number, load: (base: string, seconds: number) => Promise<number>, plain: string) {
+async function trackingCalibration(baseline: string, script: string, asyncContexts: number, load: (base: string, seconds: number) => Promise<number>, plain: Side) {
   const tracked = await start(path.join(dist, script), { BENCH_ASYNC_CONTEXTS: String(asyncContexts) });
   say(`\nCalibration: ${baseline} with ${asyncContexts} AsyncLocalStorage instances in use vs none`);
   const tracking = await interleave(
     (seconds) => load(tracked.base, seconds),
-    (seconds) => load(plain, seconds),
+    plain,
     CALIBRATION_ROUNDS,
   ).finally(() => tracked.child.kill('SIGTERM'));
   record({
@@ -232,13 +242,16 @@ async function main() {
     };
     const main = path.join(dist, 'src/main.js');
     const probeArgs = ['--expose-gc', '-r', path.join(dist, 'bench/probe.js')];
-    const [a, b, fastify, apollo] = await Promise.all([
+    // Two processes of each server in the headline rows (see interleave).
+    const [a, b, fastify, fastify2, apollo, apollo2] = await Promise.all([
       start(main, env, probeArgs),
       start(main, env),
       start(path.join(dist, 'bench/baselines/fastify.js')),
+      start(path.join(dist, 'bench/baselines/fastify.js')),
+      start(path.join(dist, 'bench/baselines/apollo.js')),
       start(path.join(dist, 'bench/baselines/apollo.js')),
     ]);
-    say(`Tenantry at ${a.base} and ${b.base}; baselines at ${fastify.base} (Fastify), ${apollo.base} (Apollo)`);
+    say(`Tenantry at ${a.base} and ${b.base}; baselines at ${fastify.base} and ${fastify2.base} (Fastify), ${apollo.base} and ${apollo2.base} (Apollo)`);
 
     const reg = await json(a.base, 'POST', '/api/v1/tenants', null, { name: 'Bench Tenant', email: 'bench@example.com' });
     const key: string = reg.api_key;
@@ -251,15 +264,18 @@ async function main() {
 
     // Each baseline's read, on any copy of it.
     const fastifyRead = async (base: string, seconds: number) => (await load('fastify', { url: `${base}/`, duration: seconds, verify: (body) => body.includes('"tenant_id"') })).rps;
+    const fastifyReads = [fastify, fastify2].map(({ base }) => (seconds: number) => fastifyRead(base, seconds));
     const query = JSON.stringify({ query: '{ tenant { id name settings { retention_days } } }' });
     const apolloRead = async (base: string, seconds: number) =>
       (await load('apollo', { url: `${base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: query, duration: seconds, verify: (body) => body.includes('"retention_days":30') })).rps;
+    const apolloReads = [apollo, apollo2].map(({ base }) => (seconds: number) => apolloRead(base, seconds));
+    const tenantry = [a, b];
 
     // 1. Authenticated REST read.
     say('\nAuthenticated REST read: GET /api/v1/tenant vs a bare Fastify handler');
     const rest = await interleave(
-      async (seconds) => (await load('tenantry rest', { url: `${a.base}/api/v1/tenant`, headers: auth, duration: seconds, verify: (body) => body.includes(`"tenant_id":"${tenantId}"`) })).rps,
-      (seconds) => fastifyRead(fastify.base, seconds),
+      tenantry.map(({ base }) => async (seconds: number) => (await load('tenantry rest', { url: `${base}/api/v1/tenant`, headers: auth, duration: seconds, verify: (body) => body.includes(`"tenant_id":"${tenantId}"`) })).rps),
+      fastifyReads,
     );
     record({ name: 'authenticated REST read', value: rest.a, unit: 'req/s', baseline: { name: 'bare Fastify', value: rest.b }, ratio: rest.ratio, target: '>= 0.70', pass: rest.ratio >= 0.7 });
 
@@ -277,7 +293,7 @@ async function main() {
     say("\nCalibration: bare Fastify sending Tenantry's answer (the same body and headers) vs the constant");
     const sameBytes = await interleave(
       async (seconds) => (await load('fastify, same answer', { url: `${same.base}/`, duration: seconds, verify: (body) => body.includes(`"tenant_id":"${tenantId}"`) })).rps,
-      (seconds) => fastifyRead(fastify.base, seconds),
+      fastifyReads[0],
       CALIBRATION_ROUNDS,
     );
     same.child.kill('SIGTERM');
@@ -294,7 +310,7 @@ async function main() {
 
     // By now Tenantry has run transactions, so MikroORM's storages are in use, as in service.
     const { asyncContexts } = await probe(a.child);
-    await trackingCalibration('bare Fastify', 'bench/baselines/fastify.js', asyncContexts, fastifyRead, fastify.base);
+    await trackingCalibration('bare Fastify', 'bench/baselines/fastify.js', asyncContexts, fastifyRead, fastifyReads[0]);
 
     // Calibration, no target: Tenantry's cheapest route, /healthz (no key, no database, a
     // constant answer from an async handler, as bare Fastify's), against bare Fastify. What every
@@ -302,8 +318,8 @@ async function main() {
     // request's logger, the metrics, the shutdown hook and the async-context tracking.
     say("\nCalibration: Tenantry's /healthz vs bare Fastify");
     const health = await interleave(
-      async (seconds) => (await load('tenantry healthz', { url: `${a.base}/healthz`, duration: seconds, verify: (body) => body.includes('"status":"ok"') })).rps,
-      (seconds) => fastifyRead(fastify.base, seconds),
+      tenantry.map(({ base }) => async (seconds: number) => (await load('tenantry healthz', { url: `${base}/healthz`, duration: seconds, verify: (body) => body.includes('"status":"ok"') })).rps),
+      fastifyReads,
       CALIBRATION_ROUNDS,
     );
     record({
@@ -320,12 +336,12 @@ async function main() {
     // 2. Authenticated GraphQL read.
     say('\nAuthenticated GraphQL read vs a bare Apollo Server 5 on Fastify');
     const gql = await interleave(
-      async (seconds) => (await load('tenantry graphql', { url: `${a.base}/graphql`, method: 'POST', headers: auth, body: query, duration: seconds, verify: (body) => body.includes(`"id":"${tenantId}"`) && !body.includes('"errors"') })).rps,
-      (seconds) => apolloRead(apollo.base, seconds),
+      tenantry.map(({ base }) => async (seconds: number) => (await load('tenantry graphql', { url: `${base}/graphql`, method: 'POST', headers: auth, body: query, duration: seconds, verify: (body) => body.includes(`"id":"${tenantId}"`) && !body.includes('"errors"') })).rps),
+      apolloReads,
     );
     record({ name: 'authenticated GraphQL read', value: gql.a, unit: 'req/s', baseline: { name: 'bare Apollo', value: gql.b }, ratio: gql.ratio, target: '>= 0.80', pass: gql.ratio >= 0.8 });
 
-    await trackingCalibration('bare Apollo', 'bench/baselines/apollo.js', asyncContexts, apolloRead, apollo.base);
+    await trackingCalibration('bare Apollo', 'bench/baselines/apollo.js', asyncContexts, apolloRead, apolloReads[0]);
 
     // 3. Atomic consume on one hot counter, and spread over 1,000 users; totals checked exactly.
     say('\nAtomic consume (32 clients) vs a raw pg INSERT ... ON CONFLICT DO UPDATE loop');
